@@ -1,0 +1,1 @@
+"""Everything that knows Kafka and not articles: batches, publishing, commits, dead letters, health."""

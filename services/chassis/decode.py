@@ -1,0 +1,57 @@
+"""Bytes to a typed record, or a reason code saying why not."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class DecodeError:
+    """Why a record could not be read; `reason` is the dead-letter reason code."""
+
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Decoder(Generic[ModelT]):
+    """Checks, in order: size, UTF-8, NUL bytes, JSON, shape. The first failure names the reason."""
+
+    model: type[ModelT]
+    max_payload_bytes: int
+
+    def decode(self, key: bytes | None, value: bytes) -> ModelT | DecodeError:  # noqa: PLR0911 - one return per check reads best
+        if not value:
+            return DecodeError("empty_payload", "the record has no value")
+        if len(value) > self.max_payload_bytes:
+            return DecodeError("payload_too_large", f"{len(value)} bytes is over the limit of {self.max_payload_bytes}")
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return DecodeError("not_utf8", f"value is not UTF-8: {error}")
+        if "\x00" in text:
+            return DecodeError("nul_bytes", f"value holds a NUL character at index {text.index(chr(0))}")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            return DecodeError("invalid_json", f"value is not JSON: {error}")
+        if not isinstance(data, dict):
+            return DecodeError("wrong_shape", f"value is a JSON {type(data).__name__}, not an object")
+        try:
+            return self.model.model_validate(data)
+        except ValidationError as error:
+            return _validation_error(error)
+
+
+def _validation_error(error: ValidationError) -> DecodeError:
+    problems = error.errors(include_url=False)
+    if any(problem["type"] == "missing_body" for problem in problems):
+        return DecodeError("missing_body", "an article needs a non-empty `html` or `text`")
+    fields = "; ".join(f"{'.'.join(str(part) for part in p['loc']) or '<root>'}: {p['msg']}" for p in problems)
+    return DecodeError("wrong_shape", fields)

@@ -1,0 +1,136 @@
+"""One batch through one stage: decode, process, stamp, route. Shared by `run` (Kafka) and `process` (no broker)."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from pydantic import BaseModel
+
+from services.chassis.decode import DecodeError, Decoder
+from services.chassis.envelope import Inbound, Outbound
+from services.chassis.metrics import Metrics
+from services.messages import DeadLetter, DuplicateArticle, EnrichedArticle, Record
+from services.stage import Rejection, Stage
+from services.topics import Topics
+
+log = structlog.get_logger("newsflow.runner")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class StageRunner:
+    """Turns consumed records into messages to publish, one stage at a time."""
+
+    stage: Stage[Any]
+    topics: Topics
+    metrics: Metrics
+    max_payload_bytes: int
+    clock: Clock = utc_now
+
+    def __post_init__(self) -> None:
+        self._decoder = Decoder(self.stage.input_model, self.max_payload_bytes)
+
+    @property
+    def name(self) -> str:
+        return self.stage.name
+
+    def run_batch(self, batch: Sequence[Inbound]) -> list[Outbound]:
+        """One output message per input record, in input order."""
+        started = time.perf_counter()
+        self.metrics.consumed.labels(self.name).inc(len(batch))
+        self.metrics.batch_size.labels(self.name).observe(len(batch))
+        decoded = [self._decoder.decode(item.key, item.value) for item in batch]
+        processed = iter(self._process([record for record in decoded if not isinstance(record, DecodeError)]))
+        now = self.clock()
+        outbound = [
+            self._route(item, record, record if isinstance(record, DecodeError) else next(processed), now)
+            for item, record in zip(batch, decoded, strict=True)
+        ]
+        self._count(outbound)
+        log.info(
+            "batch",
+            stage=self.name,
+            records=len(batch),
+            dead_letters=sum(1 for out in outbound if isinstance(out.value, DeadLetter)),
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+        return outbound
+
+    def _process(self, records: list[BaseModel]) -> list[BaseModel | Rejection]:
+        if not records:
+            return []
+        try:
+            results = self.stage.process(records)
+        except Exception:  # noqa: BLE001 - one bad record must not sink its batch: retry one by one to find it
+            return [self._process_one(record) for record in records]
+        if len(results) != len(records):
+            raise RuntimeError(f"stage {self.name} returned {len(results)} results for {len(records)} records")
+        return results
+
+    def _process_one(self, record: BaseModel) -> BaseModel | Rejection:
+        try:
+            [result] = self.stage.process([record])
+        except Exception as error:  # the failure becomes a dead letter with its reason
+            log.exception("stage_error", stage=self.name, article_id=getattr(record, "id", None))
+            return Rejection("processing_error", f"{type(error).__name__}: {error}")
+        return result
+
+    def _route(
+        self, item: Inbound, record: BaseModel | DecodeError, result: BaseModel | Rejection | DecodeError, now: datetime
+    ) -> Outbound:
+        if isinstance(result, Rejection | DecodeError):
+            article_id = getattr(record, "id", None) if not isinstance(record, DecodeError) else None
+            letter = DeadLetter(
+                stage=self.name,
+                reason=result.reason,
+                detail=result.detail,
+                article_id=article_id,
+                original_key=base64.b64encode(item.key).decode("ascii") if item.key is not None else None,
+                original_value=base64.b64encode(item.value).decode("ascii"),
+                lineage=item.lineage,
+                failed_at=now,
+            )
+            log.warning(
+                "dead_letter",
+                stage=self.name,
+                reason=result.reason,
+                article_id=article_id,
+                topic=item.lineage.topic,
+                partition=item.lineage.partition,
+                offset=item.lineage.offset,
+            )
+            return Outbound(self.topics.for_result(letter), article_id or _fallback_key(item), letter)
+        if isinstance(result, Record):
+            result = result.model_copy(update={"lineage": item.lineage, "stage_times": {**result.stage_times, self.name: now}})
+        key = getattr(result, "id", None) or _fallback_key(item)
+        return Outbound(self.topics.for_result(result), key, result)
+
+    def _count(self, outbound: list[Outbound]) -> None:
+        for out in outbound:
+            self.metrics.produced.labels(self.name, out.topic).inc()
+            value = out.value
+            if isinstance(value, DeadLetter):
+                self.metrics.dead_letters.labels(self.name, value.reason).inc()
+            elif isinstance(value, DuplicateArticle):
+                self.metrics.duplicates.labels(value.kind).inc()
+            elif isinstance(value, EnrichedArticle):
+                for entity in value.entities:
+                    self.metrics.entities.labels(entity.label).inc()
+
+
+def _fallback_key(item: Inbound) -> str:
+    """Key for a record whose id could not be read: where it came from, so it stays unique and stable."""
+    if item.key:
+        return item.key.decode("utf-8", errors="replace")
+    return f"{item.lineage.topic}/{item.lineage.partition}/{item.lineage.offset}"

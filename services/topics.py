@@ -1,0 +1,52 @@
+"""Topic names and the routing table: a result's type decides its topic; stages never name one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from services.messages import CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, UniqueArticle
+
+RAW = "articles.raw"
+CLEAN = "articles.clean"
+UNIQUE = "articles.unique"
+DUPLICATES = "articles.duplicates"
+ENRICHED = "articles.enriched"
+DLQ = "articles.dlq"
+
+ALL_TOPICS = (RAW, CLEAN, UNIQUE, DUPLICATES, ENRICHED, DLQ)
+
+# Exact types, not isinstance: a DuplicateArticle is also a CleanArticle but must not go to articles.clean.
+ROUTES: dict[type[BaseModel], str] = {
+    CleanArticle: CLEAN,
+    UniqueArticle: UNIQUE,
+    DuplicateArticle: DUPLICATES,
+    EnrichedArticle: ENRICHED,
+    DeadLetter: DLQ,
+}
+
+STAGE_INPUTS = {"clean": RAW, "dedup": CLEAN, "tag": UNIQUE}
+STAGE_ORDER = ("clean", "dedup", "tag")
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Topic names with the deployment's prefix applied."""
+
+    prefix: str = ""
+
+    def name(self, base: str) -> str:
+        return f"{self.prefix}{base}"
+
+    def for_result(self, result: BaseModel) -> str:
+        try:
+            return self.name(ROUTES[type(result)])
+        except KeyError:
+            raise TypeError(f"no topic is routed for {type(result).__name__}") from None
+
+    def input_of(self, stage: str) -> str:
+        return self.name(STAGE_INPUTS[stage])
+
+    def all(self) -> list[str]:
+        return [self.name(base) for base in ALL_TOPICS]
