@@ -1,0 +1,5 @@
+"""The clean stage: article text from HTML or flattened pages."""
+
+from services.clean.stage import CleanStage
+
+__all__ = ["CleanStage"]
