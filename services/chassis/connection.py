@@ -1,0 +1,46 @@
+"""How to reach Kafka: the bootstrap address and security options, for FastStream and for aiokafka."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+
+from services.settings import Settings
+
+# A dead letter carries its original base64-encoded, so messages may be a third larger than accepted payloads.
+MESSAGE_HEADROOM = 1.5
+
+
+def max_message_bytes(settings: Settings) -> int:
+    """Largest message newsflow publishes; topics and the producer are sized for it."""
+    return int(settings.max_payload_bytes * MESSAGE_HEADROOM) + 64 * 1024
+
+
+def faststream_security(settings: Settings) -> BaseSecurity | None:
+    """FastStream's security object for the configured protocol; None for PLAINTEXT."""
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return None
+    use_ssl = protocol in ("SSL", "SASL_SSL")
+    context = ssl.create_default_context() if use_ssl else None
+    if protocol == "SSL":
+        return BaseSecurity(ssl_context=context, use_ssl=True)
+    username = settings.kafka_sasl_username or ""
+    password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else ""
+    kinds = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
+    security_class = kinds[settings.kafka_sasl_mechanism or "PLAIN"]
+    return security_class(username=username, password=password, ssl_context=context, use_ssl=use_ssl)
+
+
+def aiokafka_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for aiokafka clients (admin, producer, consumer) with the same security."""
+    options: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
+    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = ssl.create_default_context()
+    if settings.kafka_security_protocol.startswith("SASL"):
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism or "PLAIN"
+        options["sasl_plain_username"] = settings.kafka_sasl_username
+        options["sasl_plain_password"] = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
+    return options

@@ -1,0 +1,110 @@
+"""The Kafka side of a stage process: subscribers, publishing, commits after acknowledgement, health."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.subscriber.usecase import BatchSubscriber
+from faststream.middlewares import AckPolicy
+
+from services.chassis.connection import faststream_security, max_message_bytes
+from services.chassis.envelope import Inbound, Outbound
+from services.chassis.health import HealthApp, all_ready, make_server
+from services.chassis.metrics import Metrics
+from services.chassis.runner import StageRunner
+from services.messages import Lineage
+from services.settings import Settings
+
+log = structlog.get_logger("newsflow.service")
+
+
+def make_broker(settings: Settings, bootstrap: str) -> KafkaBroker:
+    # Idempotence with acks=all: a retried send is never written twice.
+    return KafkaBroker(
+        bootstrap,
+        client_id="newsflow",
+        security=faststream_security(settings),
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=max_message_bytes(settings),
+        graceful_timeout=15.0,
+        logger=None,
+    )
+
+
+async def publish_all(broker: KafkaBroker, outbound: Sequence[Outbound]) -> None:
+    """Send every message, then wait until the broker has acknowledged all of them."""
+    pending = [await broker.publish(out.encoded(), topic=out.topic, key=out.key.encode("utf-8"), no_confirm=True) for out in outbound]
+    await asyncio.gather(*pending)
+
+
+def _inbound(records: Any) -> list[Inbound]:
+    batch = records if isinstance(records, list | tuple) else (records,)
+    return [Inbound(r.key, r.value or b"", Lineage(topic=r.topic, partition=r.partition, offset=r.offset)) for r in batch]
+
+
+class StageService:
+    """Subscribes each stage to its input topic; offsets are committed only after its outputs are acknowledged."""
+
+    def __init__(self, settings: Settings, broker: KafkaBroker, runners: Sequence[StageRunner], metrics: Metrics) -> None:
+        self._settings = settings
+        self._broker = broker
+        self._metrics = metrics
+        self._subscribers: dict[str, BatchSubscriber] = {}
+        for runner in runners:
+            self._subscribers[runner.name] = self._subscribe(runner)
+        self._health = HealthApp(metrics.registry, {"broker": self._broker_reachable, "partitions": self._partitions_assigned})
+        self._server = make_server(self._health, settings.http_host, settings.http_port)
+        self._server_task: asyncio.Task[None] | None = None
+
+    def _subscribe(self, runner: StageRunner) -> BatchSubscriber:
+        subscriber = self._broker.subscriber(
+            runner.topics.input_of(runner.name),
+            group_id=f"{self._settings.group_prefix}.{runner.name}",
+            batch=True,
+            max_records=self._settings.batch_max_records,
+            batch_timeout_ms=self._settings.batch_timeout_ms,
+            auto_offset_reset="earliest",
+            # NACK rewinds the batch on failure, ACK commits after the handler (and so the publishes) finished.
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+        )
+
+        async def handle(message: KafkaMessage) -> None:
+            inbound = _inbound(message.raw_message)
+            in_flight = self._metrics.in_flight.labels(runner.name)
+            in_flight.inc(len(inbound))
+            try:
+                with self._metrics.batch_duration.labels(runner.name).time():
+                    # Stage code is CPU-bound; a worker thread keeps heartbeats and /metrics flowing.
+                    outbound = await asyncio.to_thread(runner.run_batch, inbound)
+                    await publish_all(self._broker, outbound)
+            finally:
+                in_flight.dec(len(inbound))
+
+        subscriber(handle)
+        return subscriber
+
+    async def _broker_reachable(self) -> tuple[bool, str]:
+        reachable = await self._broker.ping(timeout=2.0)
+        return reachable, "ok" if reachable else "broker not reachable"
+
+    async def _partitions_assigned(self) -> tuple[bool, str]:
+        flags = [(name, bool(sub.consumer and sub.consumer.assignment())) for name, sub in self._subscribers.items()]
+        return all_ready(flags)
+
+    async def start(self) -> None:
+        await self._broker.start()
+        self._server_task = asyncio.create_task(self._server.serve(), name="health-server")
+        log.info("service_started", stages=list(self._subscribers), port=self._settings.http_port)
+
+    async def stop(self) -> None:
+        self._server.should_exit = True
+        if self._server_task is not None:
+            await self._server_task
+        await self._broker.stop()
+        log.info("service_stopped", stages=list(self._subscribers))

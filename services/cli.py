@@ -1,0 +1,186 @@
+"""`newsflow`: the one entry point. Settings are read here, once, and handed down."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from prometheus_client import CollectorRegistry
+
+from services.chassis.admin import create_topics
+from services.chassis.local_kafka import ensure_bootstrap
+from services.chassis.logs import configure_logging
+from services.chassis.metrics import Metrics
+from services.chassis.runner import StageRunner
+from services.chassis.service import StageService, make_broker
+from services.pipeline import open_stages, parse_stage_names
+from services.settings import Settings
+from services.topics import STAGE_ORDER, Topics
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+async def _serve_until_signalled(service: StageService) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await service.start()
+    try:
+        await stop.wait()
+    finally:
+        await service.stop()
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    names = parse_stage_names(args.stage or ",".join(STAGE_ORDER))
+    bootstrap = ensure_bootstrap(settings)
+    topics = Topics(settings.topic_prefix)
+    asyncio.run(create_topics(settings, bootstrap, topics.all()))
+    metrics = Metrics(CollectorRegistry())
+    with open_stages(names, settings) as stages:
+        runners = [StageRunner(stage, topics, metrics, settings.max_payload_bytes) for stage in stages]
+        asyncio.run(_serve_until_signalled(StageService(settings, make_broker(settings, bootstrap), runners, metrics)))
+    return 0
+
+
+def _open_input(path: str) -> BinaryIO:
+    # Bytes, not text: a line that is not UTF-8 must reach the decoder and be dead-lettered, not crash the reader.
+    return sys.stdin.buffer if path == "-" else Path(path).open("rb")
+
+
+def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
+    from services.process import OfflinePipeline, chain, write_jsonl  # noqa: PLC0415 - keeps `run` start-up lean
+
+    names = parse_stage_names(args.stages)
+    topics = Topics(settings.topic_prefix)
+    metrics = Metrics(CollectorRegistry())
+    with open_stages(names, settings) as stages:
+        steps = [(StageRunner(stage, topics, metrics, settings.max_payload_bytes), publishes) for stage, publishes in chain(stages)]
+        source = _open_input(args.input)
+        try:
+            write_jsonl(OfflinePipeline(steps, topics).run(source, settings.batch_max_records), sys.stdout)
+        finally:
+            if source is not sys.stdin.buffer:
+                source.close()
+    return 0
+
+
+def cmd_produce(settings: Settings, args: argparse.Namespace) -> int:
+    from services.produce import produce_lines  # noqa: PLC0415 - only this command needs the producer
+
+    bootstrap = ensure_bootstrap(settings)
+    topic = Topics(settings.topic_prefix).input_of("clean")
+    lines = Path(args.file).read_bytes().splitlines()
+    sent = asyncio.run(produce_lines(settings, bootstrap, topic, lines))
+    sys.stdout.write(f"published {sent} events to {topic}\n")
+    return 0
+
+
+def cmd_topics_create(settings: Settings, _args: argparse.Namespace) -> int:
+    bootstrap = ensure_bootstrap(settings)
+    topics = Topics(settings.topic_prefix).all()
+    created = asyncio.run(create_topics(settings, bootstrap, topics))
+    for name in topics:
+        sys.stdout.write(f"{'created' if name in created else 'exists '} {name}\n")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from services.demo import demo  # noqa: PLC0415 - only this command needs it
+
+    return 0 if demo(settings, Path(args.seeds), sys.stdout) else 1
+
+
+def cmd_schemas(_settings: Settings, args: argparse.Namespace) -> int:
+    from services import schemas  # noqa: PLC0415 - only this command needs it
+
+    directory = Path(args.dir)
+    if args.check:
+        stale = schemas.stale(directory)
+        for name in stale:
+            sys.stderr.write(f"schemas/{name} is out of date: run `newsflow schemas`\n")
+        return 1 if stale else 0
+    for name in schemas.write(directory):
+        sys.stdout.write(f"wrote {directory / name}\n")
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if args.what == "extraction":
+        from services.eval.extraction import evaluate_extraction  # noqa: PLC0415 - evaluation pulls in heavy modules
+
+        sys.stdout.write(evaluate_extraction(path, site_learning=not args.no_site_learning).render() + "\n")
+    elif args.what == "entities":
+        from services.eval.entities import evaluate_entities  # noqa: PLC0415 - evaluation pulls in heavy modules
+        from services.tag import SpacyBackend  # noqa: PLC0415 - loads spaCy
+
+        sys.stdout.write(evaluate_entities(path, SpacyBackend.load(settings.spacy_model)).render() + "\n")
+    else:
+        from services.eval.duplicates import evaluate_duplicates  # noqa: PLC0415 - evaluation pulls in heavy modules
+
+        sys.stdout.write(evaluate_duplicates(path).render() + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsflow", description="Streaming ingestion of news articles on Kafka.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run stages on Kafka (all of them unless --stage)")
+    run.add_argument("--stage", help="one stage (clean, dedup or tag) or a comma-separated list")
+    run.set_defaults(handler=cmd_run)
+
+    process = commands.add_parser("process", help="run stages over JSON lines with no broker")
+    process.add_argument("--stages", default=",".join(STAGE_ORDER), help="comma-separated stages, e.g. clean,dedup")
+    process.add_argument("input", nargs="?", default="-", help="JSON-lines file of raw events (default: stdin)")
+    process.set_defaults(handler=cmd_process)
+
+    produce = commands.add_parser("produce", help="publish raw events from a JSON-lines file to the raw topic")
+    produce.add_argument("file")
+    produce.set_defaults(handler=cmd_produce)
+
+    topics = commands.add_parser("topics", help="topic administration")
+    topic_commands = topics.add_subparsers(dest="topics_command", required=True)
+    topic_commands.add_parser("create", help="create every newsflow topic that does not exist").set_defaults(handler=cmd_topics_create)
+
+    demo = commands.add_parser("demo", help="the whole pipeline on seeds/, on the local broker unless one is configured")
+    demo.add_argument("--seeds", default=str(REPO_ROOT / "seeds"), help="folder of *.jsonl raw events")
+    demo.set_defaults(handler=cmd_demo)
+
+    schemas = commands.add_parser("schemas", help="write schemas/ from the models (or --check that it is current)")
+    schemas.add_argument("--dir", default=str(REPO_ROOT / "schemas"))
+    schemas.add_argument("--check", action="store_true")
+    schemas.set_defaults(handler=cmd_schemas)
+
+    evaluate = commands.add_parser("eval", help="measure quality on evaluation data")
+    evaluate.add_argument("what", choices=["extraction", "entities", "duplicates"])
+    evaluate.add_argument("path", help="extraction: data folder; entities: CoNLL file; duplicates: events.jsonl")
+    evaluate.add_argument("--no-site-learning", action="store_true", help="extraction without per-site template learning")
+    evaluate.set_defaults(handler=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValueError as error:
+        sys.stderr.write(f"newsflow: invalid settings: {error}\n")
+        return 2
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        return int(args.handler(settings, args))
+    except ValueError as error:
+        sys.stderr.write(f"newsflow: {error}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Builds the stages a process runs, opening the resources they hold and closing them at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import structlog
+
+from services.clean import CleanStage
+from services.dedup import DedupStage, DedupState
+from services.settings import Settings
+from services.stage import Stage
+from services.tag import SpacyBackend, TagStage
+from services.topics import STAGE_ORDER
+
+log = structlog.get_logger("newsflow.pipeline")
+
+
+def parse_stage_names(spec: str) -> list[str]:
+    """`clean,dedup` -> ["clean", "dedup"], in pipeline order; unknown names are an error naming them."""
+    names = [name.strip() for name in spec.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(STAGE_ORDER))
+    if unknown or not names:
+        raise ValueError(f"unknown stage(s) {unknown or names}; choose from {', '.join(STAGE_ORDER)}")
+    return [name for name in STAGE_ORDER if name in names]
+
+
+@contextmanager
+def open_stages(names: Sequence[str], settings: Settings) -> Iterator[list[Stage[Any]]]:
+    """The stages named, in pipeline order, with their state opened; state is persisted and closed on exit."""
+    with ExitStack() as resources:
+        stages: list[Stage[Any]] = []
+        for name in names:
+            if name == "clean":
+                stages.append(CleanStage())
+            elif name == "dedup":
+                state = DedupState.open(settings.dedup_state_path)
+                resources.callback(state.close)
+                stages.append(DedupStage(state, window=settings.dedup_window))
+            elif name == "tag":
+                stages.append(TagStage(SpacyBackend.load(settings.spacy_model)))
+            log.info("stage_ready", stage=name)
+        yield stages
