@@ -1,40 +1,117 @@
-"""Article body from flattened page text: keep article-like lines, drop page chrome."""
+"""Article body from flattened page text: score lines, take the best contiguous run, cut at section ends.
+
+The page's first line is usually its <title>; where that headline is repeated further down (the
+h1), the article starts right below it. Lines a site repeats on many pages (its template, from
+SiteMemory) count as chrome.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
-# Sentence-final punctuation, closing quotes and brackets (written as escapes: CJK marks, curly quotes).
-_SENTENCE_END = re.compile("[.!?\u2026\u3002\uff01\uff1f\"'\u201d\u2019\u00bb)]$")
-_WORD = re.compile(r"\w+")
+from services.clean.chrome_phrases import is_comment_heading
+from services.clean.headline import find_repeat, reads_as_headline
+from services.clean.line_signals import LineSignals, content_score, signals_of
+from services.clean.related import find_related
+from services.messages import RelatedItem
+
+_TEMPLATE_SCORE = -1.5
+# Below this share of function words over the page's long lines, the page's language is one the
+# stopword list does not cover, so the ratio says nothing.
+_MIN_PAGE_STOPWORD_RATIO = 0.08
+# Content words needed before a section-end heading ("Comments", "Related") ends the article.
+_MIN_WORDS_BEFORE_END = 25
+# A related heading followed by a time line within this many lines introduces a stream of teasers.
+_DATED_ITEMS_WINDOW = 6
 
 
 @dataclass(frozen=True)
 class FlatExtraction:
     body_lines: list[str]
     title: str | None
+    related: list[RelatedItem] = field(default_factory=list)
 
 
-def _line_score(line: str) -> float:
-    words = len(_WORD.findall(line))
-    if words == 0:
-        return -1.0
-    if words >= 15 or (words >= 6 and _SENTENCE_END.search(line)):
-        return 1.0
-    return -0.5
-
-
-def extract_flat(lines: list[str]) -> FlatExtraction:
-    """The best-scoring contiguous run of article-like lines (blank lines are neutral)."""
-    content = [line for line in lines if line]
-    best_sum, best_start, best_end = 0.0, 0, 0
-    running, start = 0.0, 0
-    for index, line in enumerate(content):
+def _best_run(scores: list[float], start: int) -> tuple[int, int]:
+    """[begin, end) of the maximum-sum contiguous run at or after `start` (Kadane)."""
+    best_sum, best = 0.0, (start, start)
+    running, begin = 0.0, start
+    for index in range(start, len(scores)):
         if running <= 0:
-            running, start = 0.0, index
-        running += _line_score(line)
+            running, begin = 0.0, index
+        running += scores[index]
         if running > best_sum:
-            best_sum, best_start, best_end = running, start, index + 1
-    body = [line for line in content[best_start:best_end] if _line_score(line) > 0]
-    return FlatExtraction(body_lines=body, title=None)
+            best_sum, best = running, (begin, index + 1)
+    return best
+
+
+def _closes_article(content: list[str], signals: list[LineSignals], index: int) -> bool:
+    """A section-end heading that ends the article for good: comments, or a list of dated items.
+
+    Other section ends ("Related", "Don't miss") are often boxes inside the article, which the
+    run simply bridges when prose resumes below them.
+    """
+    if not signals[index].section_end:
+        return False
+    if is_comment_heading(content[index]):
+        return True
+    return any(s.stream_metadata for s in signals[index + 1 : index + 1 + _DATED_ITEMS_WINDOW])
+
+
+def _cut_at_section_end(content: list[str], signals: list[LineSignals], scores: list[float], begin: int, end: int) -> int:
+    """End of the article: the first closing heading after enough prose, else `end`."""
+    words = 0
+    for index in range(begin, end):
+        if words >= _MIN_WORDS_BEFORE_END and _closes_article(content, signals, index):
+            return index
+        if scores[index] > 0:
+            words += signals[index].words
+    return end
+
+
+def _kept(scores: list[float], signals: list[LineSignals], begin: int, end: int) -> list[int]:
+    """Prose lines of the run, and the short neutral lines (subheadings) between them."""
+    prose = [i for i in range(begin, end) if scores[i] > 0]
+    if not prose:
+        return []
+    first, last = prose[0], prose[-1]
+    return [i for i in range(first, last + 1) if scores[i] > 0 or (scores[i] > -0.5 and not signals[i].chrome)]
+
+
+def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
+    long_lines = [s for s in signals if s.words >= 12]
+    if not long_lines:
+        return True
+    return sum(s.stopword_ratio for s in long_lines) / len(long_lines) >= _MIN_PAGE_STOPWORD_RATIO
+
+
+def extract_flat(lines: list[str], *, template: Collection[str] = ()) -> FlatExtraction:
+    """Body lines, title and related teasers of one flattened page.
+
+    `template` holds the lines this page's site is known to repeat on its other pages.
+    """
+    content = [line for line in lines if line]
+    if not content:
+        return FlatExtraction(body_lines=[], title=None)
+    title = content[0] if reads_as_headline(content[0]) else None
+    signals = [signals_of(line) for line in content]
+    stopwords_known = _page_knows_stopwords(signals)
+    scores = [
+        _TEMPLATE_SCORE if line in template else content_score(signal, stopwords_known=stopwords_known)
+        for line, signal in zip(content, signals, strict=True)
+    ]
+    start = 1 if title else 0
+    repeat = find_repeat(content, title, start=start) if title else None
+    if repeat is not None:
+        # The repeated headline sits right above the body; prefer a run below it when it holds prose.
+        below = _best_run(scores, repeat + 1)
+        anywhere = _best_run(scores, start)
+        begin, end = below if sum(scores[below[0] : below[1]]) >= 0.5 * sum(scores[anywhere[0] : anywhere[1]]) else anywhere
+    else:
+        begin, end = _best_run(scores, start)
+    end = _cut_at_section_end(content, signals, scores, begin, end)
+    kept = _kept(scores, signals, begin, end)
+    body = [content[i] for i in kept]
+    related = find_related(content, start=kept[-1] + 1 if kept else start)
+    return FlatExtraction(body_lines=body, title=title, related=related)

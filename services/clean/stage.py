@@ -12,7 +12,7 @@ from services.clean.html_extract import extract_html
 from services.clean.language import LanguageDetector
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
 from services.ids import article_id
-from services.messages import CleanArticle, RawArticle
+from services.messages import CleanArticle, RawArticle, RelatedItem
 from services.stage import Rejection
 from services.urls import canonical_url
 
@@ -47,11 +47,13 @@ class CleanStage:
             extraction = extract_html(raw.html, url=raw.url)
             paragraphs = [clean_line(line) for line in repair(extraction.body).split("\n")]
             title = extraction.title
+            related: list[RelatedItem] = []
         else:
             source_text = raw.text or ""
             flat = extract_flat(lines_of(source_text))
             paragraphs = flat.body_lines
             title = flat.title
+            related = flat.related
         paragraphs = _without_leading_title(paragraphs, title)
         body = join_paragraphs(paragraphs)
         word_count = len(_WORD.findall(body))
@@ -71,5 +73,6 @@ class CleanStage:
             language_confidence=guess.confidence,
             word_count=word_count,
             removed_chars=max(0, len(source_text) - len(body)),
+            related=related,
             metadata=raw.metadata,
         )
