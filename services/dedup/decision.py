@@ -1,9 +1,11 @@
-"""What the dedup stage decides about one article, and what it asks the state with."""
+"""What the dedup stage decides about one article, what it asks the state with, and how it matches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
+
+import numpy as np
 
 from services.dedup.minhash import Signature
 
@@ -19,6 +21,7 @@ class Probe:
     content_hash: str | None  # None for a body without words: such bodies are never exact duplicates
     canonical_url: str | None
     signature: Signature | None  # None for a body without words
+    shingles: int  # distinct shingles behind the signature, for containment estimates
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,59 @@ class Decision:
 
 @dataclass(frozen=True)
 class MatchPolicy:
-    """How the state matches: the time window, the LSH layout and the near-duplicate threshold."""
+    """How a state matches: time window, LSH layout and the near-duplicate thresholds.
+
+    A near duplicate either has an estimated Jaccard similarity >= `jaccard_threshold`, or one body
+    is (estimated) mostly contained in the other: a page with its navigation around the same body.
+    Containment is estimated from Jaccard and the two shingle counts, so it needs enough agreeing
+    permutations and a big enough smaller text to not be noise.
+    """
 
     window_seconds: float
-    threshold: float
+    decision_retention_seconds: float
+    jaccard_threshold: float
+    containment_threshold: float
     bands: int
     rows: int
-    index_duplicates: bool = True  # duplicates are indexed too, so a chain of partial copies still links
+    min_containment_shingles: int = 50
+    min_agreements: int = 6
+    index_duplicates: bool = True  # duplicates are indexed too, so partial copies still link through each other
 
     def band_keys(self, signature: Signature) -> list[bytes]:
         """One bucket key per band: the band number and the band's raw signature bytes."""
         raw = signature.tobytes()
         width = self.rows * signature.itemsize
-        return [band.to_bytes(2, "big") + raw[band * width : (band + 1) * width] for band in range(self.bands)]
+        return [b"%d:" % band + raw[band * width : (band + 1) * width] for band in range(self.bands)]
+
+    def score(self, signature: Signature, shingles: int, other: Signature, other_shingles: int) -> float | None:
+        """Estimated similarity when the pair is a near duplicate, else None."""
+        agreements = int(np.count_nonzero(signature == other))
+        jaccard = agreements / signature.size
+        if jaccard >= self.jaccard_threshold:
+            return jaccard
+        smaller = min(shingles, other_shingles)
+        if smaller < self.min_containment_shingles or agreements < self.min_agreements:
+            return None
+        containment = min(1.0, jaccard * (shingles + other_shingles) / ((1.0 + jaccard) * smaller))
+        return containment if containment >= self.containment_threshold else None
+
+
+class DedupStore(Protocol):
+    """Where decisions and fingerprints live: this process (DedupState) or Redis (RedisDedupState)."""
+
+    @property
+    def ready(self) -> bool:
+        """Whether the store can take decisions now."""
+        ...
+
+    def decide(self, probes: list[Probe], policy: MatchPolicy) -> list[Decision]:
+        """Per probe, in order: the stored decision for its id, else match, store and index it.
+
+        Each probe's check-and-insert is atomic, so two copies decided at once by two stages sharing
+        the store cannot both be unique.
+        """
+        ...
+
+    def close(self) -> None:
+        """Persist what needs persisting and release resources."""
+        ...
