@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from services.clean.flat_text import extract_flat
+from services.clean.flat_text import extract_flat, trustworthy_template
 from services.clean.html_extract import extract_html
 from services.clean.language import LanguageDetector
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
+from services.clean.site_memory import SiteMemory
 from services.ids import article_id
 from services.messages import CleanArticle, RawArticle, RelatedItem
 from services.stage import Rejection
 from services.urls import canonical_url
 
 _WORD = re.compile(r"\w+")
+
+
+def _site_of(raw: RawArticle) -> str | None:
+    """The site whose template a page shares: its host without "www.", else the feed name."""
+    if raw.url and (url := canonical_url(raw.url)):
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.") or None
+    return raw.source or None
 
 
 def _without_leading_title(paragraphs: list[str], title: str | None) -> list[str]:
@@ -28,34 +38,51 @@ def _without_leading_title(paragraphs: list[str], title: str | None) -> list[str
 
 
 class CleanStage:
-    """Extracts the article body from HTML (preferred) or flattened text; satisfies Stage[RawArticle]."""
+    """Extracts the article body from HTML (preferred) or flattened text; satisfies Stage[RawArticle].
+
+    With `site_learning`, the stage remembers which lines each site repeats across its pages and
+    drops them as template; that memory (bounded, decaying) is the stage's only state.
+    """
 
     name = "clean"
     input_model = RawArticle
 
-    def __init__(self, *, site_learning: bool = True, min_words: int = 20) -> None:
-        self.site_learning = site_learning
+    def __init__(self, *, site_learning: bool = True, min_words: int = 20, site_memory: SiteMemory | None = None) -> None:
         self._min_words = min_words
+        self._sites = (site_memory or SiteMemory()) if site_learning else None
         self._language = LanguageDetector()
 
     def process(self, batch: Sequence[RawArticle]) -> list[BaseModel | Rejection]:
         return [self._clean_one(raw) for raw in batch]
 
+    def _template(self, site: str | None, lines: list[str]) -> set[str]:
+        if self._sites is None or site is None:
+            return set()
+        return trustworthy_template(self._sites.template_lines(site, lines), lines)
+
+    def _remember(self, site: str | None, lines: list[str]) -> None:
+        if self._sites is not None and site is not None:
+            self._sites.observe(site, lines)
+
     def _clean_one(self, raw: RawArticle) -> BaseModel | Rejection:
+        site = _site_of(raw)
+        related: list[RelatedItem] = []
         if raw.html and raw.html.strip():
             source_text = raw.html
             extraction = extract_html(raw.html, url=raw.url)
-            paragraphs = [clean_line(line) for line in repair(extraction.body).split("\n")]
+            paragraphs = [line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line]
+            template = self._template(site, paragraphs)
+            self._remember(site, paragraphs)
+            paragraphs = [p for p in paragraphs if p not in template]
             title = extraction.title
-            related: list[RelatedItem] = []
         else:
             source_text = raw.text or ""
-            flat = extract_flat(lines_of(source_text))
-            paragraphs = flat.body_lines
-            title = flat.title
-            related = flat.related
-        paragraphs = _without_leading_title(paragraphs, title)
-        body = join_paragraphs(paragraphs)
+            lines = [line for line in lines_of(source_text) if line]
+            flat = extract_flat(lines, template=self._template(site, lines))
+            self._remember(site, lines)
+            paragraphs, title, related = flat.body_lines, flat.title, flat.related
+        title = clean_line(repair(title)) if title else (raw.title or None)
+        body = join_paragraphs(_without_leading_title(paragraphs, title))
         word_count = len(_WORD.findall(body))
         if word_count < self._min_words:
             return Rejection("empty_body", f"{word_count} words of article text (< {self._min_words})")
@@ -67,7 +94,7 @@ class CleanStage:
             source=raw.source,
             fetched_at=raw.fetched_at,
             published_at=raw.published_at,
-            title=clean_line(repair(title)) if title else (raw.title or None),
+            title=title,
             body=body,
             language=guess.code or raw.language,
             language_confidence=guess.confidence,
