@@ -60,6 +60,27 @@ class Score:
 
 
 @dataclass(frozen=True)
+class SiteStreamReport:
+    """Flat-text quality on a many-pages-per-site stream, with and without site learning."""
+
+    learning_off: Score
+    learning_on: Score
+    learning_on_warm: Score  # pages after each site's first five
+    learning_off_warm: Score
+
+    def render(self) -> str:
+        rows = [f"{'site learning':<22} {'F1':>6} {'P':>6} {'R':>6} {'docs':>5}"]
+        for name, score in (
+            ("off", self.learning_off),
+            ("on", self.learning_on),
+            ("off, pages 6+ of site", self.learning_off_warm),
+            ("on, pages 6+ of site", self.learning_on_warm),
+        ):
+            rows.append(f"{name:<22} {score.f1:6.3f} {score.precision:6.3f} {score.recall:6.3f} {score.documents:5d}")
+        return "\n".join(rows)
+
+
+@dataclass(frozen=True)
 class ExtractionReport:
     """Extraction quality of the clean stage on HTML input and on flattened page text."""
 
@@ -75,13 +96,17 @@ class ExtractionReport:
         return "\n".join(rows)
 
 
-def _score_stream(stage: CleanStage, raws: Iterable[tuple[RawArticle, str]]) -> Score:
+def _stream_pairs(stage: CleanStage, raws: Iterable[tuple[RawArticle, str]]) -> list[tuple[float, float]]:
     pairs: list[tuple[float, float]] = []
     for raw, truth in raws:
         (result,) = stage.process([raw])
         body = result.body if isinstance(result, CleanArticle) else ""
         pairs.append(precision_recall(body, truth))
-    return Score.of(pairs)
+    return pairs
+
+
+def _score_stream(stage: CleanStage, raws: Iterable[tuple[RawArticle, str]]) -> Score:
+    return Score.of(_stream_pairs(stage, raws))
 
 
 def load_truth(data_dir: Path) -> dict[str, dict[str, str]]:
@@ -110,8 +135,71 @@ def text_events(data_dir: Path) -> list[tuple[RawArticle, str]]:
     return events
 
 
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _site_frame(page_text: str, truth: str) -> tuple[list[str], list[str], list[tuple[float, str]]] | None:
+    """The page around its article: lines above, lines below, and the short in-article chrome lines
+    (ads, captions) with their relative position. None when the article cannot be located."""
+    lines = _paragraphs(page_text)
+    inside = [i for i, line in enumerate(lines) if len(_TOKEN.findall(line)) >= 8 and line in truth]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    span = last - first + 1
+    chrome = [
+        ((i - first) / span, lines[i]) for i in range(first, last + 1) if lines[i] not in truth and len(_TOKEN.findall(lines[i])) <= 8
+    ]
+    return lines[:first], lines[last + 1 :], chrome
+
+
+def site_stream_events(data_dir: Path, *, sites: int = 20, pages_per_site: int = 15) -> list[tuple[RawArticle, str]]:
+    """A stream with many pages per site, made from the dev pages.
+
+    Each of the first `sites` dev pages (sorted by id) is a site's frame: its own navigation,
+    footer and in-article chrome, exactly as flattened. Into that frame go the human-marked
+    bodies of `pages_per_site` other dev articles. The stream interleaves sites round-robin, so a
+    site's memory grows as the stream runs. Truth is the inserted body.
+    """
+    truths = load_truth(data_dir)
+    texts: dict[str, dict[str, str]] = json.loads((data_dir / "page-text.json").read_text(encoding="utf-8"))
+    ids = list(truths)
+    frames = []
+    for page_id in ids:
+        frame = _site_frame(texts[page_id]["articleBody"], truths[page_id]["articleBody"])
+        if frame is not None:
+            frames.append((page_id, frame))
+        if len(frames) == sites:
+            break
+    per_site: list[list[tuple[RawArticle, str]]] = []
+    for number, (page_id, (above, below, chrome)) in enumerate(frames):
+        donors = [other for other in ids[number + 1 :] + ids[: number + 1] if other != page_id][:pages_per_site]
+        pages = []
+        for index, donor in enumerate(donors):
+            body = _paragraphs(truths[donor]["articleBody"])
+            for position, line in reversed(chrome):
+                body.insert(round(position * len(body)), line)
+            url = f"{truths[page_id]['url']}?page={index}"
+            raw = RawArticle(id=f"{page_id[:8]}-{index}", url=url, fetched_at=_FETCHED_AT, text="\n".join(above + body + below))
+            pages.append((raw, truths[donor]["articleBody"]))
+        per_site.append(pages)
+    return [site[i] for i in range(pages_per_site) for site in per_site if i < len(site)]
+
+
 def evaluate_extraction(data_dir: Path, *, site_learning: bool = True) -> ExtractionReport:
     """Run a fresh CleanStage over the HTML pages and another over the flattened text pages."""
     html_score = _score_stream(CleanStage(site_learning=site_learning), html_events(data_dir))
     text_score = _score_stream(CleanStage(site_learning=site_learning), text_events(data_dir))
     return ExtractionReport(html=html_score, text=text_score, site_learning=site_learning)
+
+
+def evaluate_site_stream(data_dir: Path, *, sites: int = 20, pages_per_site: int = 15, warm_up: int = 5) -> SiteStreamReport:
+    """Flat-text F1 on `site_stream_events`, site learning off and on (fresh stages)."""
+    events = site_stream_events(data_dir, sites=sites, pages_per_site=pages_per_site)
+    warm = slice(warm_up * sites, None)  # round-robin: page k of every site sits at [k*sites, (k+1)*sites)
+    off = _stream_pairs(CleanStage(site_learning=False), events)
+    on = _stream_pairs(CleanStage(site_learning=True), events)
+    return SiteStreamReport(
+        learning_off=Score.of(off), learning_on=Score.of(on), learning_on_warm=Score.of(on[warm]), learning_off_warm=Score.of(off[warm])
+    )
