@@ -35,8 +35,10 @@ class Decoder(Generic[ModelT]):
             text = value.decode("utf-8")
         except UnicodeDecodeError as error:
             return DecodeError("not_utf8", f"value is not UTF-8: {error}")
-        if "\x00" in text:
-            return DecodeError("nul_bytes", f"value holds a NUL character at index {text.index(chr(0))}")
+        # Raw NULs and JSON-escaped ones alike: no article body legitimately holds one, and downstream stores choke on them.
+        nul_at = next((at for at in (text.find("\x00"), text.find("\\u0000")) if at >= 0), None)
+        if nul_at is not None:
+            return DecodeError("nul_bytes", f"value holds a NUL character at index {nul_at}")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:

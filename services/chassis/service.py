@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,7 +41,8 @@ def make_broker(settings: Settings, bootstrap: str) -> KafkaBroker:
 async def publish_all(broker: KafkaBroker, outbound: Sequence[Outbound]) -> None:
     """Send every message, then wait until the broker has acknowledged all of them."""
     pending = [await broker.publish(out.encoded(), topic=out.topic, key=out.key.encode("utf-8"), no_confirm=True) for out in outbound]
-    await asyncio.gather(*pending)
+    # A producer that confirms at once (FastStream's in-memory one) hands back metadata instead of a future.
+    await asyncio.gather(*(sent for sent in pending if inspect.isawaitable(sent)))
 
 
 def _inbound(records: Any) -> list[Inbound]:

@@ -1,0 +1,57 @@
+"""The decoder names why a record cannot be read, with one reason code per kind of bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from services.chassis.decode import DecodeError, Decoder
+from services.messages import RawArticle
+
+DECODER = Decoder(RawArticle, max_payload_bytes=2_000)
+GOOD = {"id": "a1", "fetched_at": "2026-11-20T08:00:00Z", "text": "Some article text."}
+
+
+def _reason(value: bytes) -> str:
+    result = DECODER.decode(None, value)
+    assert isinstance(result, DecodeError), result
+    return result.reason
+
+
+def test_a_valid_event_decodes_to_the_model() -> None:
+    result = DECODER.decode(b"a1", json.dumps(GOOD).encode())
+    assert isinstance(result, RawArticle)
+    assert result.id == "a1"
+    assert result.text == "Some article text."
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"", "empty_payload"),
+        (b"x" * 2_001, "payload_too_large"),
+        ('{"text": "Caf\u00e9"}'.encode("latin-1"), "not_utf8"),
+        (json.dumps({**GOOD, "text": "a\x00b"}).encode(), "nul_bytes"),
+        (b'{"id": "a1", "fetched_at": "2026-11-20T08:00:00Z", "text": "a\x00b"}', "nul_bytes"),
+        (b'{"id": "a1", "text": "cut off', "invalid_json"),
+        (b"[1, 2, 3]", "wrong_shape"),
+        (json.dumps({**GOOD, "fetched_at": "yesterday"}).encode(), "wrong_shape"),
+        (json.dumps({"id": "a1", "fetched_at": "2026-11-20T08:00:00Z"}).encode(), "missing_body"),
+        (json.dumps({**GOOD, "text": "   ", "html": ""}).encode(), "missing_body"),
+    ],
+)
+def test_each_kind_of_bad_input_has_its_own_reason(value: bytes, reason: str) -> None:
+    assert _reason(value) == reason
+
+
+def test_a_shape_error_names_the_field() -> None:
+    result = DECODER.decode(None, json.dumps({**GOOD, "fetched_at": 12.5e20}).encode())
+    assert isinstance(result, DecodeError)
+    assert "fetched_at" in result.detail
+
+
+def test_unknown_fields_are_kept_in_metadata_not_rejected() -> None:
+    result = DECODER.decode(None, json.dumps({**GOOD, "crawler": "v2", "metadata": {"lang_hint": "en"}}).encode())
+    assert isinstance(result, RawArticle)
+    assert result.metadata == {"lang_hint": "en", "extra_fields": {"crawler": "v2"}}
