@@ -1,0 +1,13 @@
+"""The README's configuration table covers every setting."""
+
+from __future__ import annotations
+
+from services.settings import Settings
+from tests.conftest import REPO_ROOT
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    for name, field in Settings.model_fields.items():
+        variable = field.validation_alias if isinstance(field.validation_alias, str) else f"NEWSFLOW_{name.upper()}"
+        assert f"| `{variable}` |" in readme, f"{variable} is not documented"
