@@ -1,7 +1,25 @@
-"""The tag stage: named entities with canonical names, salience and ISO codes."""
+"""The tag stage: named entities with canonical names, salience and ISO codes.
+
+`TagStage(SpacyBackend.load())` is the stage; `worker` holds the process-pool entry points.
+"""
 
 from services.tag.backend import Mention, TaggerBackend
+from services.tag.options import NAMED_LABELS, TagOptions
+from services.tag.places import PlaceCodes
 from services.tag.spacy_backend import DEFAULT_MODEL, SpacyBackend
 from services.tag.stage import TagStage
+from services.tag.worker import init_worker, process_batch, tag_texts
 
-__all__ = ["DEFAULT_MODEL", "Mention", "SpacyBackend", "TagStage", "TaggerBackend"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "NAMED_LABELS",
+    "Mention",
+    "PlaceCodes",
+    "SpacyBackend",
+    "TagOptions",
+    "TagStage",
+    "TaggerBackend",
+    "init_worker",
+    "process_batch",
+    "tag_texts",
+]

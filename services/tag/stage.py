@@ -1,34 +1,55 @@
-"""The tag stage: unique articles in, articles with entities and a summary out."""
+"""The tag stage: unique articles in, articles with entities, canonical names and a summary out."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from services.messages import EnrichedArticle, Entity, EntitySummary, UniqueArticle
+from services.messages import EnrichedArticle, Entity, UniqueArticle
 from services.stage import Rejection
 from services.tag.backend import Mention, TaggerBackend
+from services.tag.canonical import group_mentions
+from services.tag.options import TagOptions
+from services.tag.places import PlaceCodes
+from services.tag.recognise import find_mentions
+from services.tag.salience import salience
+from services.tag.summary import summarise
 
 
 class TagStage:
-    """Finds the entities of each article's body with a pluggable backend."""
+    """Finds each body's entities with a pluggable backend, merges them and scores their salience."""
 
     name = "tag"
     input_model = UniqueArticle
 
-    def __init__(self, backend: TaggerBackend) -> None:
+    def __init__(self, backend: TaggerBackend, *, options: TagOptions | None = None, places: PlaceCodes | None = None) -> None:
         self.backend = backend
+        self.options = options or TagOptions()
+        self.places = places or PlaceCodes()
 
     def process(self, batch: Sequence[UniqueArticle]) -> list[BaseModel | Rejection]:
         """One EnrichedArticle per input, in input order."""
-        found = self.backend.entities([article.body for article in batch])
+        found = find_mentions(self.backend, [article.body for article in batch], self.options, self.places)
         return [self._enrich(article, mentions) for article, mentions in zip(batch, found, strict=True)]
 
     def _enrich(self, article: UniqueArticle, mentions: list[Mention]) -> EnrichedArticle:
-        counts = Counter(m.text for m in mentions)
-        entities = [
-            Entity(text=m.text, label=m.label, start=m.start, end=m.end, canonical=m.text, mentions=counts[m.text]) for m in mentions
-        ]
-        return EnrichedArticle(**article.model_dump(), entities=entities, summary=EntitySummary())
+        groups = group_mentions(mentions, self.places.code)
+        scores = salience(groups, mentions, len(article.body), article.title)
+        by_mention: dict[int, Entity] = {}
+        for group, score in zip(groups, scores, strict=True):
+            for index in group.members:
+                mention = mentions[index]
+                by_mention[index] = Entity(
+                    text=mention.text,
+                    label=mention.label,
+                    start=mention.start,
+                    end=mention.end,
+                    canonical=group.canonical,
+                    mentions=len(group.members),
+                    salience=score,
+                    iso_code=group.iso_code,
+                )
+        entities = [by_mention[index] for index in range(len(mentions))]
+        summary = summarise(groups, scores, self.options.summary_size)
+        return EnrichedArticle(**article.model_dump(), entities=entities, summary=summary)

@@ -1,12 +1,30 @@
-"""TagStage: one EnrichedArticle per input, offsets into the body, fields carried over."""
+"""TagStage end to end with the real model: results, offsets, canonical names, salience, summary."""
 
 from __future__ import annotations
+
+import pickle
+
+import pytest
 
 from services.messages import EnrichedArticle
 from services.tag import SpacyBackend, TagStage
 from tests.unit.tag.articles import make_article
 
-BODY = "Sergey Lavrov met Choe Son Hui in Pyongyang on Saturday.\n\nLavrov thanked North Korea for its help."
+# Written for these tests after the style of a wire story (see seeds/daily8-aggregator-page.txt).
+TITLE = "Lavrov thanks North Korean soldiers for helping liberate Kursk Region"
+BODY = (
+    "Russian Foreign Minister Sergey Lavrov met North Korean Foreign Minister Choe Son Hui in Wonsan on Saturday.\n\n"
+    "Lavrov said Moscow was grateful to Pyongyang for the soldiers who fought in Kursk Region.\n\n"
+    "Defence Minister Sergey Shoigu visited Pyongyang in June. Shoigu said Russia and North Korea would deepen ties.\n\n"
+    "Lavrov later told reporters that the US had no say in the matter."
+)
+
+
+@pytest.fixture(scope="module")
+def enriched(spacy_backend: SpacyBackend) -> EnrichedArticle:
+    (result,) = TagStage(spacy_backend).process([make_article(BODY, title=TITLE)])
+    assert isinstance(result, EnrichedArticle)
+    return result
 
 
 def test_one_result_per_input_in_order(spacy_backend: SpacyBackend) -> None:
@@ -15,12 +33,39 @@ def test_one_result_per_input_in_order(spacy_backend: SpacyBackend) -> None:
     assert [r.id for r in results if isinstance(r, EnrichedArticle)] == ["a", "b"]
 
 
-def test_offsets_point_into_the_body(spacy_backend: SpacyBackend) -> None:
-    (result,) = TagStage(spacy_backend).process([make_article(BODY, title="Lavrov in Pyongyang")])
-    assert isinstance(result, EnrichedArticle)
-    assert result.entities
-    for entity in result.entities:
+def test_offsets_point_into_the_body(enriched: EnrichedArticle) -> None:
+    assert enriched.entities
+    for entity in enriched.entities:
         assert BODY[entity.start : entity.end] == entity.text
+    assert [e.start for e in enriched.entities] == sorted(e.start for e in enriched.entities)
+
+
+def test_lavrov_is_a_person_under_his_full_name(enriched: EnrichedArticle) -> None:
+    lavrovs = [e for e in enriched.entities if e.text == "Lavrov"]
+    assert len(lavrovs) == 2
+    assert {(e.label, e.canonical, e.mentions) for e in lavrovs} == {("PERSON", "Sergey Lavrov", 3)}
+
+
+def test_shoigu_merges_into_sergey_shoigu(enriched: EnrichedArticle) -> None:
+    assert {e.canonical for e in enriched.entities if e.text == "Shoigu"} == {"Sergey Shoigu"}
+
+
+def test_kursk_region_and_pyongyang_are_places(enriched: EnrichedArticle) -> None:
+    labels = {e.text: e.label for e in enriched.entities}
+    assert labels["Kursk Region"] in {"GPE", "LOC"}
+    assert labels["Pyongyang"] in {"GPE", "LOC"}
+
+
+def test_countries_carry_iso_codes(enriched: EnrichedArticle) -> None:
+    codes = {e.text: e.iso_code for e in enriched.entities if e.iso_code}
+    assert codes == {"Russia": "RU", "North Korea": "KP", "US": "US"}
+
+
+def test_the_title_person_leads_the_summary(enriched: EnrichedArticle) -> None:
+    assert enriched.summary.people[0] == "Sergey Lavrov"
+    assert "Kursk Region" in enriched.summary.places[:2]
+    salience = {e.canonical: e.salience for e in enriched.entities}
+    assert salience["Sergey Lavrov"] > salience["Sergey Shoigu"]
 
 
 def test_carries_the_unique_article_fields(spacy_backend: SpacyBackend) -> None:
@@ -33,3 +78,8 @@ def test_carries_the_unique_article_fields(spacy_backend: SpacyBackend) -> None:
 def test_is_deterministic(spacy_backend: SpacyBackend) -> None:
     stage = TagStage(spacy_backend)
     assert stage.process([make_article(BODY)]) == stage.process([make_article(BODY)])
+
+
+def test_stage_pickles_by_model_name(spacy_backend: SpacyBackend) -> None:
+    copy = pickle.loads(pickle.dumps(TagStage(spacy_backend)))  # noqa: S301 - our own bytes
+    assert copy.process([make_article(BODY)]) == TagStage(spacy_backend).process([make_article(BODY)])

@@ -1,0 +1,20 @@
+"""The tag stage's options, with the defaults production runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Names of who and what an article is about; dates, times, amounts and ordinals are left out.
+NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+
+
+@dataclass(frozen=True)
+class TagOptions:
+    """Switches for each document-level correction, so each one's effect can be measured alone."""
+
+    labels: frozenset[str] = NAMED_LABELS
+    truecase_shouting: bool = True
+    country_names: bool = True
+    harmonise_labels: bool = True
+    propagate_mentions: bool = True
+    summary_size: int = 5

@@ -1,0 +1,78 @@
+"""ISO 3166 codes of countries and similar places, from pycountry plus the names news actually uses."""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+
+# Everyday names pycountry does not list (it says "Russian Federation", "Türkiye", "Viet Nam", ...).
+_ALIASES = {
+    "america": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states": "US",
+    "britain": "GB",
+    "great britain": "GB",
+    "u.k.": "GB",
+    "uk": "GB",
+    "russia": "RU",
+    "turkey": "TR",
+    "macedonia": "MK",
+    "palestine": "PS",
+    "vatican": "VA",
+    "vatican city": "VA",
+    "ivory coast": "CI",
+    "micronesia": "FM",
+    "brunei": "BN",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "holland": "NL",
+    "burma": "MM",
+    "east timor": "TL",
+    "czechia": "CZ",
+    "dr congo": "CD",
+    "drc": "CD",
+    "democratic republic of congo": "CD",
+    "democratic republic of the congo": "CD",
+    "republic of congo": "CG",
+    "uae": "AE",
+    "emirates": "AE",
+    "syria": "SY",
+    "laos": "LA",
+    "south korea": "KR",
+    "north korea": "KP",
+}
+# The UK's constituent countries are not in ISO 3166-1; their ISO 3166-2 codes are the useful ones.
+_UK_COUNTRIES = {"england": "GB-ENG", "scotland": "GB-SCT", "wales": "GB-WLS", "northern ireland": "GB-NIR"}
+_SPACES = re.compile(r"\s+")
+
+
+class PlaceCodes:
+    """Maps a place name as written ("Russia", "the U.S.", "North Korea") to its ISO 3166 code."""
+
+    def __init__(self) -> None:
+        names: dict[str, str] = {}
+        for country in pycountry.countries:
+            for attribute in ("name", "common_name", "official_name"):
+                value = getattr(country, attribute, None)
+                if value:
+                    names[value.lower()] = country.alpha_2
+        names.update(_UK_COUNTRIES)
+        names.update(_ALIASES)
+        self._names = names
+        # Codes as names only when written in capitals ("USA", "UK"), never "us" or "it".
+        self._codes = {c.alpha_3: c.alpha_2 for c in pycountry.countries} | {"US": "US", "UK": "GB"}
+
+    def code(self, name: str) -> str | None:
+        """ISO 3166-1 alpha-2 (or 3166-2 for England, Scotland, Wales, Northern Ireland), else None."""
+        cleaned = _SPACES.sub(" ", name).strip()
+        cleaned = cleaned.removeprefix("the ").removeprefix("The ")
+        if cleaned in self._codes:
+            return self._codes[cleaned]
+        return self._names.get(cleaned.lower())
+
+    def is_country_name(self, name: str) -> bool:
+        """A written-out name (not an abbreviation) of a country or territory."""
+        cleaned = _SPACES.sub(" ", name).strip()
+        return len(cleaned) > 3 and cleaned.lower() in self._names and cleaned[:1].isupper()

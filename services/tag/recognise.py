@@ -1,0 +1,50 @@
+"""From texts to clean mentions: truecase shouting lines, run the backend, tidy and reconcile spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from services.tag.backend import Mention, TaggerBackend
+from services.tag.consistency import harmonise_labels, propagate_mentions
+from services.tag.options import TagOptions
+from services.tag.places import PlaceCodes
+from services.tag.truecase import truecase_shouting
+
+# OntoNotes spans often open with "the" ("the United States"); the name itself starts after it.
+_DETERMINER = re.compile(r"(?:the|The|THE)\s+")
+
+
+def _trim(mention: Mention, text: str) -> Mention | None:
+    """The mention with a leading article dropped and its surface read from `text`."""
+    start, end = mention.start, mention.end
+    determiner = _DETERMINER.match(text, start, end)
+    if determiner and determiner.end() < end:
+        start = determiner.end()
+    surface = text[start:end]
+    return Mention(surface, mention.label, start, end) if surface.strip() else None
+
+
+def _as_country(mention: Mention, places: PlaceCodes) -> Mention:
+    """A country's name is a GPE, whatever the model guessed ("Belarus" as ORG, "Tajikistan" as NORP)."""
+    if mention.label not in {"GPE", "LOC"} and places.is_country_name(mention.text):
+        return Mention(mention.text, "GPE", mention.start, mention.end)
+    return mention
+
+
+def find_mentions(backend: TaggerBackend, texts: Sequence[str], options: TagOptions, places: PlaceCodes) -> list[list[Mention]]:
+    """Mentions of each text with offsets into that (original, not truecased) text, in text order."""
+    model_inputs = [truecase_shouting(text) for text in texts] if options.truecase_shouting else list(texts)
+    results: list[list[Mention]] = []
+    for text, model_text, found in zip(texts, model_inputs, backend.entities(model_inputs), strict=True):
+        # Reconcile on the truecased text, so "LEBED" in a headline matches "Lebed" in the body.
+        trimmed = [m for m in (_trim(mention, model_text) for mention in found) if m is not None]
+        if options.country_names:
+            trimmed = [_as_country(m, places) for m in trimmed]
+        mentions = [m for m in trimmed if m.label in options.labels]
+        if options.harmonise_labels:
+            mentions = harmonise_labels(mentions)
+        if options.propagate_mentions:
+            mentions = propagate_mentions(model_text, mentions)
+        results.append(sorted((Mention(text[m.start : m.end], m.label, m.start, m.end) for m in mentions), key=lambda m: (m.start, m.end)))
+    return results

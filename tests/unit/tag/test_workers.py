@@ -1,0 +1,45 @@
+"""The pool worker functions and the NER-only backend."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from services.messages import EnrichedArticle
+from services.tag import DEFAULT_MODEL, SpacyBackend, worker
+from tests.unit.tag.articles import make_article
+
+
+def test_backend_loads_ner_only(spacy_backend: SpacyBackend) -> None:
+    assert spacy_backend.nlp.pipe_names == ["ner"]
+
+
+def test_backend_mentions_carry_character_offsets(spacy_backend: SpacyBackend) -> None:
+    texts = ["Sergey Lavrov flew to Pyongyang.", "", "Kim Jong-un met him."]
+    found = spacy_backend.entities(texts)
+    assert len(found) == 3
+    for text, mentions in zip(texts, found, strict=True):
+        assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_backend_pickles_as_its_model_name(spacy_backend: SpacyBackend) -> None:
+    payload = pickle.dumps(spacy_backend)
+    assert len(payload) < 1000
+    assert pickle.loads(payload).nlp.pipe_names == ["ner"]  # noqa: S301 - our own bytes
+
+
+def test_worker_functions_refuse_before_init(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker, "_WORKER", {})
+    with pytest.raises(RuntimeError, match="init_worker"):
+        worker.tag_texts(["Lavrov"])
+
+
+def test_process_pool_worker_loads_once_and_tags() -> None:
+    with ProcessPoolExecutor(max_workers=1, initializer=worker.init_worker, initargs=(DEFAULT_MODEL,)) as pool:
+        (mentions,) = pool.submit(worker.tag_texts, ["Sergey Lavrov flew to Pyongyang."]).result(timeout=60)
+        (result,) = pool.submit(worker.process_batch, [make_article("Sergey Lavrov flew to Pyongyang.")]).result(timeout=60)
+    assert ("Sergey Lavrov", "PERSON") in {(m.text, m.label) for m in mentions}
+    assert isinstance(result, EnrichedArticle)
+    assert result.summary.people == ["Sergey Lavrov"]
