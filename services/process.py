@@ -52,7 +52,7 @@ class OfflinePipeline:
             next_input = self._next_input(runner.name)
             inbound = []
             for out in outbound:
-                if publishes or out.topic not in (next_input,):
+                if publishes or out.topic != next_input:
                     yield out
                 if out.topic == next_input:
                     lineage = Lineage(topic=out.topic, partition=0, offset=self._next_offset(out.topic))

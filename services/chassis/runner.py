@@ -114,7 +114,9 @@ class StageRunner:
         if isinstance(result, Record):
             result = result.model_copy(update={"lineage": item.lineage, "stage_times": {**result.stage_times, self.name: now}})
         key = getattr(result, "id", None) or _fallback_key(item)
-        return Outbound(self.topics.for_result(result), key, result)
+        topic = self.topics.for_result(result)
+        log.debug("routed", stage=self.name, article_id=key, topic=topic, source_offset=item.lineage.offset)
+        return Outbound(topic, key, result)
 
     def _count(self, outbound: list[Outbound]) -> None:
         for out in outbound:

@@ -42,6 +42,8 @@ def trustworthy_template(template: set[str], lines: list[str]) -> set[str]:
     already seen, not a new article in the site's frame: then only short lines are dropped, so
     the dedup stage still sees the full copy.
     """
+    if not template:
+        return template
     prose = [line for line in lines if signals_of(line).words >= _PROSE_WORDS]
     if prose and sum(1 for line in prose if line in template) > 0.5 * len(prose):
         return {line for line in template if signals_of(line).words < _PROSE_WORDS}

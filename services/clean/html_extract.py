@@ -38,6 +38,7 @@ def extract_html(markup: str, *, url: str | None = None) -> HtmlExtraction:
         include_formatting=False,
         with_metadata=True,
         deduplicate=False,
+        favor_precision=True,
     )
     if document is None:
         return HtmlExtraction(body="", title=_title_from_tree(markup))

