@@ -16,6 +16,7 @@ import numpy.typing as npt
 Signature = npt.NDArray[np.uint32]
 
 _CHUNK_ROWS = 2048  # bounds the (shingles x permutations) temporary to a few MB for long pages
+_HASHED_CHARS = 48
 _FINALISER = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64's multiplier: spreads the linear hash over all bits
 
 
@@ -32,11 +33,10 @@ class MinHasher:
         rng = np.random.default_rng(seed)
         self.num_perm = num_perm
         self.shingle_size = shingle_size
-        self._seed = seed
         self._mul = _odd_uint64(rng, num_perm)
         self._add = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
         self._position_mix = _odd_uint64(rng, shingle_size)
-        self._char_mix = _odd_uint64(rng, 64)
+        self._char_mix = _odd_uint64(rng, _HASHED_CHARS)
 
     def shingle_hashes(self, words: Sequence[str]) -> npt.NDArray[np.uint64]:
         """Distinct 64-bit hashes of the word shingles; a text shorter than a shingle is one shingle."""
@@ -51,15 +51,16 @@ class MinHasher:
         return np.unique(mixed)
 
     def word_hashes(self, words: Sequence[str]) -> npt.NDArray[np.uint64]:
-        """64-bit hash per word from its code points (a `<U` array viewed as uint32), then an xorshift-multiply finaliser."""
+        """64-bit hash per word from its code points (a `<U` array viewed as uint32), then an xorshift-multiply finaliser.
+
+        Only the first `_HASHED_CHARS` code points count: longer "words" are URLs or encoded blobs.
+        """
         if not words:
             return np.zeros(0, dtype=np.uint64)
-        codes = np.array(words, dtype=np.str_)
-        points = codes.view(np.uint32).reshape(codes.size, -1).astype(np.uint64)
-        width = points.shape[1]
-        if width > self._char_mix.size:  # a rare very long token: widen the per-position multipliers
-            self._char_mix = _odd_uint64(np.random.default_rng(self._seed + width), width)
-        hashed = points @ self._char_mix[:width]
+        width = min(max(map(len, words)), _HASHED_CHARS)
+        codes = np.array(words, dtype=f"<U{width}")  # a fixed-width dtype truncates longer words
+        points = codes.view(np.uint32).reshape(codes.size, width).astype(np.uint64)
+        hashed = points @ self._char_mix[: points.shape[1]]
         hashed ^= hashed >> np.uint64(31)
         hashed *= _FINALISER
         hashed ^= hashed >> np.uint64(29)

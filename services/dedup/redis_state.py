@@ -47,6 +47,14 @@ class RedisDedupState:
             self._script(keys=self._keys, args=self._args(probe, policy), client=pipeline)
         return [_decision(raw) for raw in pipeline.execute()]
 
+    def drop(self) -> None:
+        """Delete every key of this namespace (benchmarks and tests clean up with it)."""
+        self._client.delete(*self._keys)
+
+    def used_memory(self) -> int:
+        """Bytes the server reports for this namespace's keys (MEMORY USAGE, all samples)."""
+        return sum(int(self._client.memory_usage(key, samples=0) or 0) for key in self._keys)
+
     def flush(self) -> None:
         """Nothing to do: Redis persists by its own configuration."""
 
