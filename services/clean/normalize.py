@@ -18,7 +18,6 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization="NFC",
     explain=False,
 )
-_INLINE_SPACE = re.compile(r"[^\S\n]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANK_RUN = re.compile(r"\n{3,}")
 # UTF-8 read as Latin-1/Windows-1252 (or -1251) turns a lead byte into one of these letters
@@ -44,7 +43,7 @@ def repair(text: str) -> str:
 
 def clean_line(line: str) -> str:
     """One line with inner whitespace collapsed and ends stripped."""
-    return _INLINE_SPACE.sub(" ", line).strip()
+    return " ".join(line.split())
 
 
 def lines_of(text: str) -> list[str]:
