@@ -2,32 +2,45 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-_TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga", "ref_src", "cmpid"})
+# Click and campaign identifiers that say how a reader arrived, not which page it is.
+_TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
+        "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "cmpid", "ocid", "spm",
+    }
+)  # fmt: skip
+_TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
-    return lowered.startswith("utm_") or lowered in _TRACKING_PARAMS
+    return lowered.startswith(_TRACKING_PREFIXES) or lowered in _TRACKING_PARAMS
+
+
+def _without_tracking(query: str) -> str:
+    """The query minus tracking parameters; other parameters keep their order and exact spelling."""
+    kept = [part for part in query.split("&") if part and not _is_tracking(unquote_plus(part.partition("=")[0]))]
+    return "&".join(kept)
 
 
 def canonical_url(url: str) -> str | None:
-    """Lower-case scheme and host, no default port, no fragment, no tracking parameters.
+    """Lower-case scheme and host, no default port, no credentials, no fragment, no tracking parameters.
 
     Returns None for something that is not an absolute http(s) URL.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # bad IPv6 literal or port
+        return None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return None
     host = parts.hostname.lower().rstrip(".")
-    try:
-        port = parts.port
-    except ValueError:
-        return None
+    if ":" in host:  # IPv6 literal: hostname drops the brackets the netloc needs
+        host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
-    path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, query, ""))
+    return urlunsplit((scheme, netloc, parts.path or "/", _without_tracking(parts.query), ""))
