@@ -1,0 +1,93 @@
+"""What one line of flattened text looks like: cues that survive the loss of the DOM."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.clean.chrome_phrases import chrome_and_section_end
+
+_WORD = re.compile(r"\w+")
+# Scripts written without spaces: a "word" there is roughly two characters.
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
+_SENTENCE_MARKS = frozenset(".!?\u2026\u3002\uff01\uff1f")
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+# "2 hours ago", "Nov 18 52 photos", "Rating: 36 Votes", "9H ago 01:01:43": stream metadata, not prose.
+_STREAM_METADATA = re.compile(
+    r"^(-\s*)?(\d+\s*(s|m|h|d|min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b.*"
+    r"|rating:\s*\d+.*|\d+\s+(photos|votes|views|shares|likes)|\d{1,2}:\d{2}(:\d{2})?( [ap]m)?)$",
+    re.IGNORECASE,
+)
+
+# The most frequent function words of the languages most news is written in; prose is dense in
+# them, menus, tag lists and headlines are not.
+_STOPWORD_TEXT = """
+    the a an and or but of to in on at for with by from as is are was were be been has have had it its this that
+    these those he she they we you i his her their our not no will would can could said says which who what when
+    der die das und oder ein eine zu im in den dem des ist sind war wurde nicht mit von auf für sich es auch dass
+    le la les et ou un une des du de au aux est sont été pas que qui dans pour sur avec il elle ils ce cette se
+    el los las y o una unos del al es son fue no que en por con para su sus se lo como más pero
+    il lo gli e o di da che non con per una sono è al della nel alla
+    o os as e ou um uma do da dos das em no na nos com por para não que se seu sua foi são mais
+    de het een en of van in op te met voor niet is zijn dat die er ook aan
+    yang dan di ke dari ini itu dengan untuk tidak ada dalam akan pada juga
+    и в не на что с по как это он она они из за к у то же от для
+    """
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+@dataclass(frozen=True)
+class LineSignals:
+    """Cues about one non-blank line."""
+
+    words: int
+    sentence_end: bool
+    stopword_ratio: float
+    chrome: bool
+    section_end: bool
+    stream_metadata: bool
+    truncated: bool
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
+
+
+def signals_of(line: str) -> LineSignals:
+    folded = line.casefold()
+    tokens = _WORD.findall(folded)
+    words = len(tokens) if line.isascii() else len(tokens) + len(_UNSPACED.findall(line)) // 2
+    # Function-word density only matters for lines long enough to be prose.
+    stop = sum(1 for token in tokens if token in STOPWORDS) if words >= 8 else 0
+    short = words <= 12
+    chrome, section_end = chrome_and_section_end(folded)
+    return LineSignals(
+        words=words,
+        sentence_end=_ends_sentence(line),
+        stopword_ratio=stop / len(tokens) if tokens else 0.0,
+        chrome=chrome,
+        section_end=short and section_end,
+        stream_metadata=short and bool(_STREAM_METADATA.match(line)),
+        truncated=line.endswith(("...", "\u2026")),
+    )
+
+
+def content_score(signals: LineSignals, *, stopwords_known: bool = True) -> float:
+    """Evidence that a line is article prose: positive and growing with length for paragraphs,
+    slightly negative for short neutral lines, clearly negative for chrome. `stopwords_known` is
+    False for pages in a language the stopword list does not cover."""
+    if signals.chrome or signals.stream_metadata:
+        return -1.5
+    if signals.words == 0:
+        return -1.0
+    prose_like = signals.sentence_end or signals.words >= 20
+    if signals.truncated and signals.words >= 8:
+        return -0.5  # a teaser cut short ("...") stands for another article
+    if prose_like and signals.words >= 8:
+        weight = min(signals.words / 12.0, 3.0)
+        if stopwords_known and signals.stopword_ratio < 0.08 and signals.words >= 12:
+            weight *= 0.3  # long but with no function words: a list of names or tags
+        return weight
+    if prose_like and signals.words >= 4:
+        return 0.2
+    return -0.35

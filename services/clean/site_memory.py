@@ -1,0 +1,93 @@
+"""Per-site line frequencies: a line that recurs across many pages of one site is its template.
+
+Memory is bounded (at most `max_sites` sites, least recently seen evicted first; at most
+`max_lines_per_site` lines per site, weakest dropped first) and forgets: every line's weight
+halves after `half_life_pages` further pages of its site, so a changed template fades out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+def _key(line: str) -> int:
+    # A short stable digest: same key in every process (unlike hash()), 8 bytes per line kept.
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+@dataclass
+class _Site:
+    clock: int = 0  # pages of this site observed so far
+    pages: float = 0.0  # decayed page count
+    lines: dict[int, tuple[float, int]] = field(default_factory=dict)  # key -> (weight, clock at last update)
+
+
+class SiteMemory:
+    """Decaying, bounded counts of which lines each site repeats from page to page."""
+
+    def __init__(
+        self,
+        *,
+        max_sites: int = 500,
+        max_lines_per_site: int = 2000,
+        half_life_pages: float = 100.0,
+        min_pages: float = 2.0,
+        min_share: float = 0.3,
+    ) -> None:
+        self._sites: OrderedDict[str, _Site] = OrderedDict()
+        self._max_sites = max_sites
+        self._max_lines = max_lines_per_site
+        self._decay = 0.5 ** (1.0 / half_life_pages)
+        self._min_pages = min_pages
+        self._min_share = min_share
+
+    def __len__(self) -> int:
+        return len(self._sites)
+
+    def lines_known(self, site: str) -> int:
+        """How many distinct lines are remembered for `site` (for tests and metrics)."""
+        state = self._sites.get(site)
+        return len(state.lines) if state else 0
+
+    def template_lines(self, site: str, lines: Iterable[str]) -> set[str]:
+        """Those of `lines` the site has shown on at least `min_pages` earlier pages and on
+        at least `min_share` of its recent pages."""
+        state = self._sites.get(site)
+        if state is None:
+            return set()
+        template = set()
+        for line in lines:
+            entry = state.lines.get(_key(line))
+            if entry is None:
+                continue
+            weight = entry[0] * self._decay ** (state.clock - entry[1])
+            if weight >= self._min_pages and weight >= self._min_share * state.pages:
+                template.add(line)
+        return template
+
+    def observe(self, site: str, lines: Iterable[str]) -> None:
+        """Count one page of `site` with these lines."""
+        state = self._sites.pop(site, None) or _Site()
+        self._sites[site] = state  # most recently seen last
+        if len(self._sites) > self._max_sites:
+            self._sites.popitem(last=False)
+        state.clock += 1
+        state.pages = state.pages * self._decay + 1.0
+        for key in {_key(line) for line in lines if line}:
+            weight, last = state.lines.get(key, (0.0, state.clock))
+            state.lines[key] = (weight * self._decay ** (state.clock - last) + 1.0, state.clock)
+        if len(state.lines) > self._max_lines:
+            self._prune(state)
+
+    def _prune(self, state: _Site) -> None:
+        """Keep the strongest three quarters of the cap, so pruning is rare (amortised)."""
+
+        def current(item: tuple[int, tuple[float, int]]) -> tuple[float, int]:
+            key, (weight, last) = item
+            return (weight * self._decay ** (state.clock - last), key)
+
+        strongest = sorted(state.lines.items(), key=current, reverse=True)[: self._max_lines * 3 // 4]
+        state.lines = dict(strongest)
