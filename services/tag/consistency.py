@@ -4,11 +4,47 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from services.tag.backend import Mention
 
 _NEXT_WORD_CAPITALISED = re.compile(r" [A-Z]")
+# Legal forms that end company names; a "person" ending in one is a company ("Pirelli SpA").
+_LEGAL_FORMS = frozenset(
+    {
+        "Inc",
+        "Inc.",
+        "Corp",
+        "Corp.",
+        "Co",
+        "Co.",
+        "Ltd",
+        "Ltd.",
+        "plc",
+        "PLC",
+        "AG",
+        "SA",
+        "S.A.",
+        "SpA",
+        "NV",
+        "N.V.",
+        "BV",
+        "GmbH",
+        "LLC",
+        "Bhd",
+    }
+)
+
+
+def is_company_name(text: str) -> bool:
+    """A multi-word name ending in a legal form."""
+    words = text.split()
+    return len(words) > 1 and words[-1] in _LEGAL_FORMS
+
+
+def company_name_heads(mentions: Iterable[Mention]) -> dict[str, str]:
+    """The first word of company names ("Pirelli" of "Pirelli SpA"), mapped to ORG."""
+    return {m.text.split()[0]: "ORG" for m in mentions if is_company_name(m.text) and len(m.text.split()[0]) > 2}
 
 
 def person_name_parts(mentions: Iterable[Mention]) -> dict[str, str]:
@@ -26,13 +62,16 @@ def person_name_parts(mentions: Iterable[Mention]) -> dict[str, str]:
 def harmonise_labels(mentions: list[Mention]) -> list[Mention]:
     """Give every mention of a surface form the label that form has most often in the document.
 
-    A lone word that is part of a full PERSON name in the same document is that person.
+    A name ending in a legal form is a company; a lone word that is part of a full PERSON name in
+    the same document is that person, unless it opens a company name.
     """
+    mentions = [Mention(m.text, "ORG", m.start, m.end) if is_company_name(m.text) else m for m in mentions]
     votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for mention in mentions:
         votes[mention.text][mention.label] += 1
     best = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
     best.update(person_name_parts(mentions))
+    best.update(company_name_heads(mentions))
     return [Mention(m.text, best[m.text], m.start, m.end) for m in mentions]
 
 
@@ -43,10 +82,11 @@ def _occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
             yield match.start(), match.end()
 
 
-def propagate_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+def propagate_mentions(text: str, mentions: list[Mention], places: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Add the occurrences of already-found names that the model missed (whole words, same case).
 
     Longer names claim their occurrences first, so "Sergey Lavrov" is never split into "Lavrov".
+    Then gazetteer `places` spans (country names) the model missed are added as GPE.
     """
     labels = {m.text: m.label for m in mentions}
     labels.update({part: label for part, label in person_name_parts(mentions).items() if part not in labels})
@@ -58,7 +98,11 @@ def propagate_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         if len(form) < 3 or not any(ch.isupper() for ch in form):
             continue
         for start, end in _occurrences(text, form):
-            if not any(taken[start:end]):
+            if not any(taken[start:end]) and not _NEXT_WORD_CAPITALISED.match(text, end):
                 taken[start:end] = [True] * (end - start)
                 added.append(Mention(form, labels[form], start, end))
+    for start, end in places:
+        if not any(taken[start:end]) and not _NEXT_WORD_CAPITALISED.match(text, end):
+            taken[start:end] = [True] * (end - start)
+            added.append(Mention(text[start:end], "GPE", start, end))
     return mentions + added

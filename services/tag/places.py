@@ -46,6 +46,12 @@ _ALIASES = {
 # The UK's constituent countries are not in ISO 3166-1; their ISO 3166-2 codes are the useful ones.
 _UK_COUNTRIES = {"england": "GB-ENG", "scotland": "GB-SCT", "wales": "GB-WLS", "northern ireland": "GB-NIR"}
 _SPACES = re.compile(r"\s+")
+# Runs of capitalised words, allowing the joiners of names like "Bosnia and Herzegovina".
+_CAPITALISED_RUN = re.compile(r"(?<![\w.])[A-Z][\w'.-]*(?:[ ](?:(?:of|and|the)[ ])?[A-Z][\w'.-]*)*")
+_WORD_IN_RUN = re.compile(r"\S+")
+# Country names that are also common first names or parts of other names.
+_AMBIGUOUS = frozenset({"jordan", "chad", "georgia", "jersey", "guinea", "niger", "dominica", "man"})
+_MAX_NAME_WORDS = 5
 
 
 class PlaceCodes:
@@ -71,6 +77,24 @@ class PlaceCodes:
         if cleaned in self._codes:
             return self._codes[cleaned]
         return self._names.get(cleaned.lower())
+
+    def find_country_names(self, text: str) -> list[tuple[int, int]]:
+        """Spans of written-out country names in the text (longest first within each capitalised run)."""
+        spans: list[tuple[int, int]] = []
+        for run in _CAPITALISED_RUN.finditer(text):
+            words = [(w.start() + run.start(), w.end() + run.start()) for w in _WORD_IN_RUN.finditer(run.group())]
+            index = 0
+            while index < len(words):
+                for size in range(min(_MAX_NAME_WORDS, len(words) - index), 0, -1):
+                    start, end = words[index][0], words[index + size - 1][1]
+                    name = text[start:end].rstrip(".")
+                    if self.is_country_name(name) and name.lower() not in _AMBIGUOUS:
+                        spans.append((start, start + len(name)))
+                        index += size
+                        break
+                else:
+                    index += 1
+        return spans
 
     def is_country_name(self, name: str) -> bool:
         """A written-out name (not an abbreviation) of a country or territory."""

@@ -15,10 +15,10 @@ from services.tag.truecase import truecase_shouting
 _DETERMINER = re.compile(r"(?:the|The|THE)\s+")
 
 
-def _trim(mention: Mention, text: str) -> Mention | None:
+def _trim(mention: Mention, text: str, articles: bool) -> Mention | None:
     """The mention with a leading article dropped and its surface read from `text`."""
     start, end = mention.start, mention.end
-    determiner = _DETERMINER.match(text, start, end)
+    determiner = _DETERMINER.match(text, start, end) if articles else None
     if determiner and determiner.end() < end:
         start = determiner.end()
     surface = text[start:end]
@@ -32,19 +32,25 @@ def _as_country(mention: Mention, places: PlaceCodes) -> Mention:
     return mention
 
 
+def _reconcile(text: str, model_text: str, found: list[Mention], options: TagOptions, places: PlaceCodes) -> list[Mention]:
+    """Tidy one text's model mentions and make them consistent across the document."""
+    # Work on the truecased text, so "LEBED" in a headline matches "Lebed" in the body.
+    trimmed = [m for m in (_trim(mention, model_text, options.trim_articles) for mention in found) if m is not None]
+    if options.country_names:
+        trimmed = [_as_country(m, places) for m in trimmed]
+    mentions = [m for m in trimmed if m.label in options.labels]
+    if options.harmonise_labels:
+        mentions = harmonise_labels(mentions)
+    if options.propagate_mentions:
+        countries = places.find_country_names(model_text) if options.country_names else []
+        mentions = propagate_mentions(model_text, mentions, countries)
+    # Surfaces as written in the original text; offsets are the same in both.
+    return sorted((Mention(text[m.start : m.end], m.label, m.start, m.end) for m in mentions), key=lambda m: (m.start, m.end))
+
+
 def find_mentions(backend: TaggerBackend, texts: Sequence[str], options: TagOptions, places: PlaceCodes) -> list[list[Mention]]:
     """Mentions of each text with offsets into that (original, not truecased) text, in text order."""
-    model_inputs = [truecase_shouting(text) for text in texts] if options.truecase_shouting else list(texts)
-    results: list[list[Mention]] = []
-    for text, model_text, found in zip(texts, model_inputs, backend.entities(model_inputs), strict=True):
-        # Reconcile on the truecased text, so "LEBED" in a headline matches "Lebed" in the body.
-        trimmed = [m for m in (_trim(mention, model_text) for mention in found) if m is not None]
-        if options.country_names:
-            trimmed = [_as_country(m, places) for m in trimmed]
-        mentions = [m for m in trimmed if m.label in options.labels]
-        if options.harmonise_labels:
-            mentions = harmonise_labels(mentions)
-        if options.propagate_mentions:
-            mentions = propagate_mentions(model_text, mentions)
-        results.append(sorted((Mention(text[m.start : m.end], m.label, m.start, m.end) for m in mentions), key=lambda m: (m.start, m.end)))
-    return results
+    truecase = options.truecase_shouting
+    model_inputs = [truecase_shouting(text, places.find_country_names) if truecase else text for text in texts]
+    found = backend.entities(model_inputs)
+    return [_reconcile(*triple, options, places) for triple in zip(texts, model_inputs, found, strict=True)]

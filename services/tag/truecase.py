@@ -1,17 +1,17 @@
 """Truecasing of all-caps lines (wire headlines, datelines, tables) before NER.
 
 The model learned from mixed-case text and misreads "LONDON 1996-08-30" or "LAVROV THANKS NORTH KOREA".
-Each word of a shouting line takes the casing the same word has elsewhere in the document; failing
-that, function words go lower case and other words are capitalised. Every replacement keeps the
-word's length, so character offsets into the original text stay valid.
+Each word of a shouting line takes the casing the same word has elsewhere in the document (names in
+a headline nearly always recur in the story); failing that, it is capitalised if a gazetteer knows
+it as a name (a country), kept if it reads as an acronym, and lower-cased otherwise. Every
+replacement keeps the word's length, so character offsets into the original text stay valid.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-
-from spacy.lang.en.stop_words import STOP_WORDS
+from collections.abc import Callable
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?")
 _CASED = re.compile(r"[^\W\d_]")
@@ -32,41 +32,58 @@ def _casing_elsewhere(lines: list[str]) -> dict[str, str]:
     for line in lines:
         if not is_shouting(line):
             for word in _WORD.findall(line):
-                seen[word.lower()][word] += 1
+                # A sentence-final "Kim." is the word "Kim".
+                seen[word.rstrip(".").lower()][word.rstrip(".")] += 1
     return {key: forms.most_common(1)[0][0] for key, forms in seen.items()}
 
 
-def _truecase_word(word: str, known: dict[str, str], first: bool) -> str:
+NameFinder = Callable[[str], list[tuple[int, int]]]
+
+
+def _no_names(_: str) -> list[tuple[int, int]]:
+    return []
+
+
+def _truecase_word(word: str, known: dict[str, str], first: bool, proper: bool) -> str:
     lower = word.lower()
-    if lower in known:
-        cased = known[lower]
+    stem = lower.rstrip(".")
+    if stem in known:
+        cased = known[stem] + word[len(stem) :]
     elif word in _KEEP_UPPER or not re.search(r"[AEIOUY]", word):
         cased = word
-    elif lower in STOP_WORDS:
-        cased = lower
-    else:
+    elif proper:
         cased = "-".join(part.capitalize() for part in word.split("-"))
+    else:
+        cased = lower
     if first:
         cased = cased[:1].upper() + cased[1:]
     return cased if len(cased) == len(word) else word
 
 
-def _truecase_line(line: str, known: dict[str, str]) -> str:
+def _truecase_line(line: str, known: dict[str, str], find_names: NameFinder) -> str:
+    titled = line.title()
+    names = find_names(titled) if len(titled) == len(line) else []
     parts: list[str] = []
     position = 0
     for index, match in enumerate(_WORD.finditer(line)):
         parts.append(line[position : match.start()])
-        parts.append(_truecase_word(match.group(), known, first=index == 0))
+        word_end = match.start() + len(match.group().rstrip("."))
+        proper = any(start <= match.start() and word_end <= end for start, end in names)
+        parts.append(_truecase_word(match.group(), known, index == 0, proper))
         position = match.end()
     parts.append(line[position:])
     return "".join(parts)
 
 
-def truecase_shouting(text: str) -> str:
-    """The text with its all-caps lines truecased; same length, so offsets carry over unchanged."""
+def truecase_shouting(text: str, find_names: NameFinder = _no_names) -> str:
+    """The text with its all-caps lines truecased; same length, so offsets carry over unchanged.
+
+    `find_names` gives the spans of known names (a gazetteer) in a title-cased line; those words
+    keep capitals even when the document does not use them elsewhere.
+    """
     lines = text.split("\n")
     if not any(is_shouting(line) for line in lines):
         return text
     known = _casing_elsewhere(lines)
-    result = "\n".join(_truecase_line(line, known) if is_shouting(line) else line for line in lines)
+    result = "\n".join(_truecase_line(line, known, find_names) if is_shouting(line) else line for line in lines)
     return result if len(result) == len(text) else text

@@ -8,7 +8,7 @@ from services.tag.truecase import is_shouting, truecase_shouting
 def test_shouting_line_takes_casing_from_the_document() -> None:
     text = "LAVROV MEETS KIM IN PYONGYANG\nSergey Lavrov flew to Pyongyang to meet Kim."
     headline = truecase_shouting(text).split("\n")[0]
-    assert headline == "Lavrov Meets Kim in Pyongyang"
+    assert headline == "Lavrov meets Kim in Pyongyang"
 
 
 def test_length_and_offsets_are_unchanged() -> None:
