@@ -88,12 +88,22 @@ def _cut_at_section_end(content: list[str], signals: list[LineSignals], scores: 
 
 
 def _kept(scores: list[float], signals: list[LineSignals], begin: int, end: int) -> list[int]:
-    """Prose lines of the run, and the short neutral lines (subheadings) between them."""
+    """Prose lines of the run, and the short neutral lines (subheadings) between them, except
+    those in a box: after a section heading ("Related") and until prose resumes, short lines are
+    teaser headlines."""
     prose = [i for i in range(begin, end) if scores[i] > 0]
     if not prose:
         return []
-    first, last = prose[0], prose[-1]
-    return [i for i in range(first, last + 1) if scores[i] > 0 or (scores[i] > -0.5 and not signals[i].chrome)]
+    kept, in_box = [], False
+    for index in range(prose[0], prose[-1] + 1):
+        if scores[index] > 0:
+            kept.append(index)
+            in_box = False
+        elif signals[index].section_end:
+            in_box = True
+        elif scores[index] > -0.5 and not signals[index].chrome and not in_box:
+            kept.append(index)
+    return kept
 
 
 def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
@@ -111,7 +121,7 @@ def extract_flat(lines: list[str], *, template: Collection[str] = ()) -> FlatExt
     content = [line for line in lines if line]
     if not content:
         return FlatExtraction(body_lines=[], title=None)
-    title = content[0] if reads_as_headline(content[0]) else None
+    title = content[0] if reads_as_headline(content[0]) and not signals_of(content[0]).chrome else None
     signals = [signals_of(line) for line in content]
     stopwords_known = _page_knows_stopwords(signals)
     scores = [

@@ -34,14 +34,15 @@ class SiteMemory:
         max_sites: int = 500,
         max_lines_per_site: int = 2000,
         half_life_pages: float = 100.0,
-        min_pages: float = 2.0,
+        min_pages: int = 2,
         min_share: float = 0.3,
     ) -> None:
         self._sites: OrderedDict[str, _Site] = OrderedDict()
         self._max_sites = max_sites
         self._max_lines = max_lines_per_site
         self._decay = 0.5 ** (1.0 / half_life_pages)
-        self._min_pages = min_pages
+        # The weight of a line seen on the site's last `min_pages` pages; decay makes it a bit under min_pages.
+        self._min_weight = sum(self._decay**age for age in range(min_pages)) - 1e-9
         self._min_share = min_share
 
     def __len__(self) -> int:
@@ -64,7 +65,7 @@ class SiteMemory:
             if entry is None:
                 continue
             weight = entry[0] * self._decay ** (state.clock - entry[1])
-            if weight >= self._min_pages and weight >= self._min_share * state.pages:
+            if weight >= self._min_weight and weight >= self._min_share * state.pages:
                 template.add(line)
         return template
 

@@ -80,7 +80,8 @@ class CleanStage:
             lines = [line for line in lines_of(source_text) if line]
             flat = extract_flat(lines, template=self._template(site, lines))
             self._remember(site, lines)
-            paragraphs, title, related = flat.body_lines, flat.title, flat.related
+            # The crawler's title beats a guess from the first line of flattened text.
+            paragraphs, title, related = flat.body_lines, raw.title or flat.title, flat.related
         title = clean_line(repair(title)) if title else (raw.title or None)
         body = join_paragraphs(_without_leading_title(paragraphs, title))
         word_count = len(_WORD.findall(body))

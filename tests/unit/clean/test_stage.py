@@ -80,3 +80,62 @@ def test_pages_without_an_article_are_rejected_as_empty_body() -> None:
 def test_same_input_gives_the_same_output_on_a_fresh_stage() -> None:
     raw = _raw(html=_html(_PARAGRAPHS), url="https://example.com/story")
     assert CleanStage().process([raw]) == CleanStage().process([raw])
+
+
+_PROMO = "Example News brings you the latest stories from the city and the region every single day of the year."
+
+
+_TOPICS = ["the tram line", "the new school", "the harbour wall", "the city park"]
+
+
+def _site_page(number: int) -> RawArticle:
+    topic = _TOPICS[number]
+    body = [
+        f"The council met on Monday and discussed {topic} for most of the afternoon, officials said.",
+        f"Supporters of {topic} said it would help thousands of residents who have waited for years.",
+        f"Critics of {topic} argued that the cost was far higher than the council had promised last spring.",
+    ]
+    text = "\n".join(["Home", "News", *body, _PROMO, "Privacy Policy"])
+    return _raw(text=text, url=f"https://www.example.com/story-{number}")
+
+
+def test_site_learning_drops_a_line_the_site_repeats_on_every_page() -> None:
+    learning, plain = CleanStage(site_learning=True), CleanStage(site_learning=False)
+    pages = [_site_page(number) for number in range(4)]
+    learned = learning.process(pages)
+    unlearned = plain.process(pages)
+    assert all(isinstance(r, CleanArticle) for r in learned + unlearned)
+    assert [_PROMO in r.body for r in learned if isinstance(r, CleanArticle)] == [True, True, False, False]
+    assert all(_PROMO in r.body for r in unlearned if isinstance(r, CleanArticle))
+
+
+def test_a_recrawled_article_keeps_its_body_under_site_learning() -> None:
+    stage = CleanStage()
+    page = _raw(text="\n".join(["Home", *_PARAGRAPHS, "Privacy Policy"]), url="https://example.com/a")
+    first, *_, last = stage.process([page] * 4)
+    assert isinstance(first, CleanArticle)
+    assert isinstance(last, CleanArticle)
+    assert last.body == first.body
+
+
+def test_replaying_a_stream_on_a_fresh_stage_gives_the_same_records() -> None:
+    pages = [_site_page(number) for number in range(4)]
+    assert CleanStage().process(pages) == CleanStage().process(pages)
+
+
+def test_mojibake_is_repaired_in_the_body() -> None:
+    broken = [p.replace("euros", "\u00e2\u201a\u00ac") for p in _PARAGRAPHS]
+    (result,) = CleanStage().process([_raw(text="\n".join(broken))])
+    assert isinstance(result, CleanArticle)
+    assert "400 million \u20ac" in result.body
+
+
+def test_flat_text_title_from_a_headline_first_line_and_from_the_raw_title() -> None:
+    text = "\n".join(["Council extends tram line", *_PARAGRAPHS])
+    (guessed,) = CleanStage().process([_raw(text=text)])
+    (given,) = CleanStage().process([_raw(text=text, title="Tram line to reach the suburbs")])
+    assert isinstance(guessed, CleanArticle)
+    assert isinstance(given, CleanArticle)
+    assert guessed.title == "Council extends tram line"
+    assert given.title == "Tram line to reach the suburbs"
+    assert "Council extends tram line" not in guessed.body

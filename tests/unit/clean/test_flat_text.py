@@ -1,0 +1,66 @@
+"""flat_text: the article run of a flattened page, without navigation, boxes, comments or template."""
+
+from __future__ import annotations
+
+from services.clean.flat_text import extract_flat, trustworthy_template
+
+_BODY = [
+    "The harbour authority approved a plan on Tuesday to rebuild the northern breakwater, which was damaged in last winter's storms.",
+    "Engineers say the new structure will be two metres higher and built from heavier rock than the original wall.",
+    "Work is due to start in the spring and should take about eighteen months, according to the authority's director.",
+    "Local fishermen welcomed the decision but asked for the harbour mouth to stay open while the work goes on.",
+]
+_NAV = ["Home", "News", "Sport", "Business", "Weather", "Sign in"]
+_FOOTER = ["About us", "Contact us", "Privacy Policy", "Copyright \u00a9 2025 Example News"]
+
+
+def _page(*parts: list[str]) -> list[str]:
+    return [line for part in parts for line in part]
+
+
+def test_keeps_the_article_and_drops_navigation_and_footer() -> None:
+    page = _page(["Harbour breakwater to be rebuilt | Example News"], _NAV, ["Harbour breakwater to be rebuilt"], _BODY, _FOOTER)
+    result = extract_flat(page)
+    assert result.body_lines == _BODY
+    assert result.title == "Harbour breakwater to be rebuilt | Example News"
+
+
+def test_bridges_a_related_box_inside_the_article() -> None:
+    box = ["Related", "Port traffic up five percent", "New ferry route announced"]
+    page = _page(_NAV, _BODY[:2], box, _BODY[2:], _FOOTER)
+    assert extract_flat(page).body_lines == _BODY  # prose resumes below the box, so the run goes on
+
+
+def test_stops_at_the_comment_thread() -> None:
+    comments = [
+        "12 Comments",
+        "reader42",
+        "2 hours ago",
+        "I have been saying for years that this wall needed to be rebuilt properly, finally!",
+    ]
+    page = _page(_NAV, _BODY, comments)
+    assert extract_flat(page).body_lines == _BODY
+
+
+def test_short_subheading_between_paragraphs_is_kept() -> None:
+    page = _page(_NAV, _BODY[:2], ["What happens next"], _BODY[2:], _FOOTER)
+    assert extract_flat(page).body_lines == [*_BODY[:2], "What happens next", *_BODY[2:]]
+
+
+def test_template_lines_are_dropped_even_when_they_read_as_prose() -> None:
+    promo = "Example News brings you the latest stories from the harbour and the region every single day of the year."
+    page = _page(_NAV, _BODY, [promo], _FOOTER)
+    assert promo in extract_flat(page).body_lines
+    assert promo not in extract_flat(page, template={promo}).body_lines
+
+
+def test_page_of_chrome_only_has_no_body() -> None:
+    assert extract_flat(_page(_NAV, _FOOTER)).body_lines == []
+    assert extract_flat([]).body_lines == []
+
+
+def test_known_article_is_not_treated_as_template() -> None:
+    """A re-crawl of an article already seen keeps its prose; only short known lines go."""
+    template = {*_BODY, "Home"}
+    assert trustworthy_template(template, _page(_NAV, _BODY)) == {"Home"}
+    assert trustworthy_template({"Home"}, _page(_NAV, _BODY)) == {"Home"}

@@ -1,0 +1,38 @@
+"""normalize: mojibake repaired, typography kept, whitespace and paragraphs normalised."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
+
+
+def test_repairs_utf8_read_as_windows_1252() -> None:
+    assert repair("The caf\u00c3\u00a9 said \u00e2\u20ac\u0153yes\u00e2\u20ac\u009d") == "The caf\u00e9 said \u201cyes\u201d"
+
+
+def test_keeps_curly_quotes_dashes_and_full_width_punctuation_as_written() -> None:
+    text = "\u201cQuoted\u201d \u2018single\u2019 \u2014 em \u2013 en; \u4f60\u597d\uff0c\u4e16\u754c\uff01"
+    assert repair(text) == text
+
+
+def test_normalises_to_nfc() -> None:
+    decomposed = "Cafe\u0301 cre\u0300me"
+    assert repair(decomposed) == unicodedata.normalize("NFC", decomposed)
+    assert repair(decomposed) == "Caf\u00e9 cr\u00e8me"
+
+
+def test_removes_control_and_zero_width_characters_and_unifies_line_breaks() -> None:
+    assert repair("a\x00b\u200bc\r\nd\re\x07") == "abc\nd\ne"
+
+
+def test_collapses_inner_whitespace_including_no_break_spaces() -> None:
+    assert clean_line("  two\u00a0\u00a0words \t here ") == "two words here"
+
+
+def test_lines_of_keeps_blank_lines_as_empty_strings() -> None:
+    assert lines_of("First  line\n\n  second\tline ") == ["First line", "", "second line"]
+
+
+def test_paragraphs_are_separated_by_exactly_one_blank_line() -> None:
+    assert join_paragraphs(["One.", "", "  ", "Two  words.", "Three."]) == "One.\n\nTwo words.\n\nThree."
