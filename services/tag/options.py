@@ -15,6 +15,7 @@ class TagOptions:
     labels: frozenset[str] = NAMED_LABELS
     truecase_shouting: bool = True
     trim_articles: bool = True
+    split_spans: bool = True
     country_names: bool = True
     harmonise_labels: bool = True
     propagate_mentions: bool = True

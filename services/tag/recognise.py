@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from services.tag.backend import Mention, TaggerBackend
 from services.tag.consistency import harmonise_labels, propagate_mentions
 from services.tag.options import TagOptions
 from services.tag.places import PlaceCodes
+from services.tag.spans import tidy
 from services.tag.truecase import truecase_shouting
-
-# OntoNotes spans often open with "the" ("the United States"); the name itself starts after it.
-_DETERMINER = re.compile(r"(?:the|The|THE)\s+")
-
-
-def _trim(mention: Mention, text: str, articles: bool) -> Mention | None:
-    """The mention with a leading article dropped and its surface read from `text`."""
-    start, end = mention.start, mention.end
-    determiner = _DETERMINER.match(text, start, end) if articles else None
-    if determiner and determiner.end() < end:
-        start = determiner.end()
-    surface = text[start:end]
-    return Mention(surface, mention.label, start, end) if surface.strip() else None
 
 
 def _as_country(mention: Mention, places: PlaceCodes) -> Mention:
@@ -35,7 +22,7 @@ def _as_country(mention: Mention, places: PlaceCodes) -> Mention:
 def _reconcile(text: str, model_text: str, found: list[Mention], options: TagOptions, places: PlaceCodes) -> list[Mention]:
     """Tidy one text's model mentions and make them consistent across the document."""
     # Work on the truecased text, so "LEBED" in a headline matches "Lebed" in the body.
-    trimmed = [m for m in (_trim(mention, model_text, options.trim_articles) for mention in found) if m is not None]
+    trimmed = [piece for m in found for piece in tidy(m, model_text, articles=options.trim_articles, breaks=options.split_spans)]
     if options.country_names:
         trimmed = [_as_country(m, places) for m in trimmed]
     mentions = [m for m in trimmed if m.label in options.labels]

@@ -1,0 +1,63 @@
+"""Tidy model spans into names: no leading article, no line breaks, no trailing scores or times.
+
+Every result is a sub-span of the model's span, so offsets stay offsets into the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from services.tag.backend import Mention
+
+# OntoNotes spans often open with "the" ("the United States"); the name itself starts after it.
+_DETERMINER = re.compile(r"(?:the|The|THE)\s+")
+# A name never runs across a line break or a spaced dash ("CRICKET - PAKISTAN" is a slug and a name).
+_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]+\s+")
+# Scores, times and counts glued to a name in tables: "Fujiwara 38:33.595", "Melbourne 21 7".
+_NUMBER_EDGE = re.compile(r"^(?:[\d.,:/-]+\s+)+|(?:\s+[\d.,:/-]+)+$")
+_LETTER = re.compile(r"[^\W\d_]")
+# Names of things may end in a number ("Boeing 747", "Euro 2024"); names of who and where do not.
+_NUMBERLESS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
+def _strip_article(text: str, start: int, end: int) -> int:
+    determiner = _DETERMINER.match(text, start, end)
+    return determiner.end() if determiner and determiner.end() < end else start
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The parts of [start, end) between breaks, each without surrounding whitespace."""
+    position = start
+    for match in _BREAK.finditer(text, start, end):
+        yield position, match.start()
+        position = match.end()
+    yield position, end
+
+
+def tidy(mention: Mention, text: str, *, articles: bool = True, breaks: bool = True) -> list[Mention]:
+    """The names inside a model span, with surfaces read from `text` (possibly none, e.g. "3 2 1 0")."""
+    start = _strip_article(text, mention.start, mention.end) if articles else mention.start
+    pieces = list(_pieces(text, start, mention.end)) if breaks else [(start, mention.end)]
+    if breaks and len(pieces) > 1:
+        # Of a slug and a name, or of a table's neighbouring cells, the longest part is the name.
+        pieces = [max(pieces, key=lambda piece: (len(_LETTER.findall(text, piece[0], piece[1])), -piece[0]))]
+    tidied = []
+    for piece_start, piece_end in pieces:
+        begin, finish = piece_start, piece_end
+        while begin < finish and text[begin].isspace():
+            begin += 1
+        while finish > begin and text[finish - 1].isspace():
+            finish -= 1
+        if breaks and mention.label in _NUMBERLESS:
+            edge = _NUMBER_EDGE.search(text[begin:finish])
+            while edge:
+                if edge.start() == 0:
+                    begin += edge.end()
+                else:
+                    finish = begin + edge.start()
+                edge = _NUMBER_EDGE.search(text[begin:finish])
+        surface = text[begin:finish]
+        if _LETTER.search(surface):
+            tidied.append(Mention(surface, mention.label, begin, finish))
+    return tidied

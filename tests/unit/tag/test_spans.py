@@ -1,0 +1,43 @@
+"""Tidying model spans: articles, line breaks, slugs, glued numbers; offsets stay valid."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.tag.backend import Mention
+from services.tag.spans import tidy
+
+
+def tidied(text: str, label: str, **switches: bool) -> list[str]:
+    found = tidy(Mention(text, label, 0, len(text)), text, **switches)
+    assert all(text[m.start : m.end] == m.text for m in found)
+    return [m.text for m in found]
+
+
+@pytest.mark.parametrize(
+    ("span", "label", "names"),
+    [
+        ("the United States", "GPE", ["United States"]),
+        ("CRICKET - PAKISTAN", "ORG", ["PAKISTAN"]),
+        ("AMERICAN LEAGUE\nEASTERN", "ORG", ["AMERICAN LEAGUE"]),
+        ("3 1 2 0 5 3 5\nEverton", "ORG", ["Everton"]),
+        ("Fujiwara 38:33.595\n", "PERSON", ["Fujiwara"]),
+        ("Melbourne 21 7", "ORG", ["Melbourne"]),
+        ("Boeing 747", "PRODUCT", ["Boeing 747"]),
+        ("3 2 1 0", "NORP", []),
+        ("Sergey Lavrov", "PERSON", ["Sergey Lavrov"]),
+    ],
+)
+def test_tidy_keeps_the_name(span: str, label: str, names: list[str]) -> None:
+    assert tidied(span, label) == names
+
+
+def test_switches_turn_corrections_off() -> None:
+    assert tidied("the United States", "GPE", articles=False) == ["the United States"]
+    assert tidied("CRICKET - PAKISTAN", "ORG", breaks=False) == ["CRICKET - PAKISTAN"]
+
+
+def test_offsets_are_into_the_whole_text() -> None:
+    text = "Talks in the United States ended."
+    (mention,) = tidy(Mention("the United States", "GPE", 9, 26), text)
+    assert (mention.start, mention.end, text[mention.start : mention.end]) == (13, 26, "United States")
