@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from services.clean.chrome_phrases import chrome_and_section_end
+from services.clean.furniture import is_furniture
 
 _WORD = re.compile(r"\w+")
 # Scripts written without spaces: a "word" there is roughly two characters.
@@ -47,6 +48,7 @@ class LineSignals:
     section_end: bool
     stream_metadata: bool
     truncated: bool
+    furniture: bool  # caption credit, byline, dateline or call to action
 
 
 def _ends_sentence(line: str) -> bool:
@@ -61,14 +63,16 @@ def signals_of(line: str) -> LineSignals:
     stop = sum(1 for token in tokens if token in STOPWORDS) if words >= 8 else 0
     short = words <= 12
     chrome, section_end = chrome_and_section_end(folded)
+    sentence_end = _ends_sentence(line)
     return LineSignals(
         words=words,
-        sentence_end=_ends_sentence(line),
+        sentence_end=sentence_end,
         stopword_ratio=stop / len(tokens) if tokens else 0.0,
         chrome=chrome,
         section_end=short and section_end,
         stream_metadata=short and bool(_STREAM_METADATA.match(line)),
         truncated=line.endswith(("...", "\u2026")),
+        furniture=is_furniture(folded, tokens, sentence_end=sentence_end),
     )
 
 
@@ -78,6 +82,8 @@ def content_score(signals: LineSignals, *, stopwords_known: bool = True) -> floa
     False for pages in a language the stopword list does not cover."""
     if signals.chrome or signals.stream_metadata:
         return -1.5
+    if signals.furniture:
+        return -0.6
     if signals.words == 0:
         return -1.0
     prose_like = signals.sentence_end or signals.words >= 20
