@@ -22,9 +22,8 @@ _CAPTION = re.compile(
 # "By Phil Helsel", "Von Anna Schmidt", "Par Jean Dupont", "Oleh Andi": a short line naming the author.
 _BYLINE = re.compile(r"^(by|von|par|por|di|door|oleh|av|af|przez|автор)\s+\w")
 _MAX_BYLINE_WORDS = 8
-_DATE_LABELS = frozenset("updated published posted last modified on at de del di à às um".split())
-_CALENDAR_WORDS = frozenset(
-    """
+_DATE_LABELS = frozenset(["updated", "published", "posted", "last", "modified", "on", "at", "de", "del", "di", "à", "às", "um"])
+_CALENDAR_TEXT = """
     jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august september
     october november december mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
     am pm gmt utc et est edt pst pdt cet cest bst ist
@@ -32,8 +31,8 @@ _CALENDAR_WORDS = frozenset(
     octobre novembre décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
     diciembre gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre janeiro fevereiro março
     maio junho julho setembro outubro novembro dezembro
-    """.split()
-)  # fmt: skip
+"""
+_CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _MAX_DATELINE_WORDS = 14
 # Calls to action address the reader about the publication itself.
 _CALL_TO_ACTION = re.compile(r"\b(subscribe|sign up|newsletters?|inbox|unsubscribe|follow us|share it|download (our|the) app)\b")

@@ -76,19 +76,26 @@ def signals_of(line: str) -> LineSignals:
     )
 
 
+def _penalty(signals: LineSignals) -> float | None:
+    """The score of a line that is plainly not prose, else None."""
+    if signals.chrome or signals.stream_metadata:
+        return -1.5
+    if signals.words == 0:
+        return -1.0
+    if signals.furniture:
+        return -0.6
+    if signals.truncated and signals.words >= 8:
+        return -0.5  # a teaser cut short ("...") stands for another article
+    return None
+
+
 def content_score(signals: LineSignals, *, stopwords_known: bool = True) -> float:
     """Evidence that a line is article prose: positive and growing with length for paragraphs,
     slightly negative for short neutral lines, clearly negative for chrome. `stopwords_known` is
     False for pages in a language the stopword list does not cover."""
-    if signals.chrome or signals.stream_metadata:
-        return -1.5
-    if signals.furniture:
-        return -0.6
-    if signals.words == 0:
-        return -1.0
+    if (penalty := _penalty(signals)) is not None:
+        return penalty
     prose_like = signals.sentence_end or signals.words >= 20
-    if signals.truncated and signals.words >= 8:
-        return -0.5  # a teaser cut short ("...") stands for another article
     if prose_like and signals.words >= 8:
         weight = min(signals.words / 12.0, 3.0)
         if stopwords_known and signals.stopword_ratio < 0.08 and signals.words >= 12:
