@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from services.dedup.minhash import Signature
 
 DecisionKind = Literal["unique", "exact", "near", "url"]
 
+# Fixed multipliers for band keys (read-only): the same keys in every process and after a restart.
+_MIX = np.random.default_rng(0x5EED).integers(0, 2**63, size=1024, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_ROW_MIX, _BAND_MIX = _MIX[:512], _MIX[512:]
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Probe:
     """One article as the state sees it: id, event time and fingerprints."""
 
@@ -24,7 +29,7 @@ class Probe:
     shingles: int  # distinct shingles behind the signature, for containment estimates
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """Unique, or a duplicate of an earlier article (`duplicate_of`) in the cluster `cluster_id`."""
 
@@ -58,11 +63,12 @@ class MatchPolicy:
     min_agreements: int = 6
     index_duplicates: bool = True  # duplicates are indexed too, so partial copies still link through each other
 
-    def band_keys(self, signature: Signature) -> list[bytes]:
-        """One bucket key per band: the band number and the band's raw signature bytes."""
-        raw = signature.tobytes()
-        width = self.rows * signature.itemsize
-        return [b"%d:" % band + raw[band * width : (band + 1) * width] for band in range(self.bands)]
+    def band_hashes(self, signature: Signature) -> npt.NDArray[np.uint32]:
+        """One 32-bit bucket key per band, mixing the band number with the band's values."""
+        rows = signature.astype(np.uint64).reshape(self.bands, self.rows)
+        mixed = rows @ _ROW_MIX[: self.rows] + _BAND_MIX[: self.bands]
+        keys: npt.NDArray[np.uint32] = (mixed >> np.uint64(32)).astype(np.uint32)
+        return keys
 
     def score(self, signature: Signature, shingles: int, other: Signature, other_shingles: int) -> float | None:
         """Estimated similarity when the pair is a near duplicate, else None."""

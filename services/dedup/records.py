@@ -12,7 +12,7 @@ import numpy as np
 from services.dedup.decision import Decision, Probe
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DecisionRecord:
     """What the in-process state keeps per article: its probe, its decision, and whether it was indexed."""
 

@@ -2,9 +2,9 @@
 -- fingerprints of the window (exact body, canonical URL, LSH near duplicates), store and index.
 -- Mirrors services/dedup/matching.py; tests run both stores through the same cases.
 -- KEYS: 1 decisions (hash id -> decision json)  2 decision expiry (zset id by event time)
---       3 entries (hash id -> {t,h,u,n,c})       4 signatures (hash id -> bytes)
+--       3 entries (hash id -> {t,h,u,n,c,q})       4 signatures (hash id -> bytes)
 --       5 entry expiry (zset id by event time)  6 by body hash  7 by url  8 by band (hash -> json id list)
---       9 meta (watermark, layout)
+--       9 meta (watermark, layout, seq: insertion counter)
 -- ARGV: id, event_time, content_hash, url, signature, shingles, window, retention, jaccard threshold,
 --       containment threshold, bands, rows, min containment shingles, min agreements, index duplicates, prune limit
 local id = ARGV[1]
@@ -129,7 +129,7 @@ if kind == 'unique' and url ~= '' then
   end
 end
 if kind == 'unique' and sig ~= '' then
-  local seen, best = {}, nil
+  local seen, best, best_seq = {}, nil, nil
   for _, key in ipairs(band_keys(sig)) do
     local raw = redis.call('HGET', KEYS[8], key)
     if raw then
@@ -140,8 +140,9 @@ if kind == 'unique' and sig ~= '' then
           local other = e and redis.call('HGET', KEYS[4], eid)
           if other then
             local s = score(other, tonumber(e.n))
-            if s and (best == nil or s > best) then
-              best, kind, dup, cluster, similarity = s, 'near', eid, e.c, s
+            -- ties go to the earliest indexed candidate, as in matching.py
+            if s and (best == nil or s > best or (s == best and e.q < best_seq)) then
+              best, best_seq, kind, dup, cluster, similarity = s, e.q, 'near', eid, e.c, s
             end
           end
         end
@@ -155,7 +156,8 @@ local decision = cjson.encode({k = kind, d = dup or cjson.null, c = cluster, s =
 redis.call('HSET', KEYS[1], id, decision)
 redis.call('ZADD', KEYS[2], t, id)
 if kind == 'unique' or index_dups then
-  redis.call('HSET', KEYS[3], id, cjson.encode({t = ARGV[2], h = hash, u = url, n = n, c = cluster}))
+  local seq = redis.call('HINCRBY', KEYS[9], 'seq', 1)
+  redis.call('HSET', KEYS[3], id, cjson.encode({t = ARGV[2], h = hash, u = url, n = n, c = cluster, q = seq}))
   redis.call('ZADD', KEYS[5], t, id)
   if hash ~= '' then list_append(KEYS[6], hash, id) end
   if url ~= '' then list_append(KEYS[7], url, id) end

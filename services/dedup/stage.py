@@ -41,8 +41,8 @@ class DedupStage:
     ) -> None:
         if not 0.0 < threshold <= 1.0 or not 0.0 < containment_threshold <= 1.0:
             raise ValueError(f"thresholds must be in (0, 1], got {threshold} and {containment_threshold}")
-        if num_perm % bands:
-            raise ValueError(f"bands ({bands}) must divide num_perm ({num_perm})")
+        if num_perm % bands or not 0 < bands <= 512 or num_perm // bands > 512:
+            raise ValueError(f"bands ({bands}) must divide num_perm ({num_perm}), both per band and bands at most 512")
         self._state = state
         self._hasher = MinHasher(num_perm=num_perm, shingle_size=shingle_size)
         self.policy = MatchPolicy(
