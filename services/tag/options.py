@@ -15,8 +15,9 @@ class TagOptions:
     labels: frozenset[str] = NAMED_LABELS
     truecase_shouting: bool = True
     trim_articles: bool = True
-    split_spans: bool = True
+    tidy_spans: bool = True
     country_names: bool = True
+    datelines: bool = True
     harmonise_labels: bool = True
     propagate_mentions: bool = True
     summary_size: int = 5

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from services.tag.backend import Mention, TaggerBackend
 from services.tag.consistency import harmonise_labels, propagate_mentions
+from services.tag.datelines import with_datelines
 from services.tag.options import TagOptions
 from services.tag.places import PlaceCodes
 from services.tag.spans import tidy
@@ -22,9 +23,11 @@ def _as_country(mention: Mention, places: PlaceCodes) -> Mention:
 def _reconcile(text: str, model_text: str, found: list[Mention], options: TagOptions, places: PlaceCodes) -> list[Mention]:
     """Tidy one text's model mentions and make them consistent across the document."""
     # Work on the truecased text, so "LEBED" in a headline matches "Lebed" in the body.
-    trimmed = [piece for m in found for piece in tidy(m, model_text, articles=options.trim_articles, breaks=options.split_spans)]
+    trimmed = [piece for m in found for piece in tidy(m, model_text, articles=options.trim_articles, breaks=options.tidy_spans)]
     if options.country_names:
         trimmed = [_as_country(m, places) for m in trimmed]
+    if options.datelines:
+        trimmed = with_datelines(text, trimmed, model_text)
     mentions = [m for m in trimmed if m.label in options.labels]
     if options.harmonise_labels:
         mentions = harmonise_labels(mentions)

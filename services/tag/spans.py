@@ -16,6 +16,8 @@ _DETERMINER = re.compile(r"(?:the|The|THE)\s+")
 _BREAK = re.compile(r"\s*\n\s*|\s+[-–—]+\s+")
 # Scores, times and counts glued to a name in tables: "Fujiwara 38:33.595", "Melbourne 21 7".
 _NUMBER_EDGE = re.compile(r"^(?:[\d.,:/-]+\s+)+|(?:\s+[\d.,:/-]+)+$")
+# A possessive split off as its own token ("Mother Teresa 's") is not part of the name.
+_SPLIT_POSSESSIVE = re.compile(r"\s+['’]s$")
 _LETTER = re.compile(r"[^\W\d_]")
 # Names of things may end in a number ("Boeing 747", "Euro 2024"); names of who and where do not.
 _NUMBERLESS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
@@ -57,6 +59,9 @@ def tidy(mention: Mention, text: str, *, articles: bool = True, breaks: bool = T
                 else:
                     finish = begin + edge.start()
                 edge = _NUMBER_EDGE.search(text[begin:finish])
+        possessive = _SPLIT_POSSESSIVE.search(text, begin, finish) if breaks else None
+        if possessive:
+            finish = possessive.start()
         surface = text[begin:finish]
         if _LETTER.search(surface):
             tidied.append(Mention(surface, mention.label, begin, finish))

@@ -41,3 +41,8 @@ def test_offsets_are_into_the_whole_text() -> None:
     text = "Talks in the United States ended."
     (mention,) = tidy(Mention("the United States", "GPE", 9, 26), text)
     assert (mention.start, mention.end, text[mention.start : mention.end]) == (13, 26, "United States")
+
+
+def test_a_split_off_possessive_is_dropped() -> None:
+    assert tidied("Mother Teresa 's", "PERSON") == ["Mother Teresa"]
+    assert tidied("McDonald's", "ORG") == ["McDonald's"]
