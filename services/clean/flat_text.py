@@ -106,6 +106,20 @@ def _kept(scores: list[float], signals: list[LineSignals], begin: int, end: int)
     return kept
 
 
+def _without_standfirst(kept: list[int], scores: list[float], signals: list[LineSignals]) -> list[int]:
+    """Drop a standfirst: a lone prose line above the byline or dateline that opens the story."""
+    if len(kept) < 3 or scores[kept[0]] <= 0:
+        return kept
+    first_prose = kept[0]
+    next_prose = next((i for i in kept[1:] if scores[i] > 0), None)
+    if next_prose is None:
+        return kept
+    between = range(first_prose + 1, next_prose)
+    if any(signals[i].furniture for i in between):
+        return [i for i in kept if i > first_prose]
+    return kept
+
+
 def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
     long_lines = [s for s in signals if s.words >= 12]
     if not long_lines:
@@ -138,7 +152,7 @@ def extract_flat(lines: list[str], *, template: Collection[str] = ()) -> FlatExt
     else:
         begin, end = _best_run(scores, start)
     end = _cut_at_section_end(content, signals, scores, begin, end)
-    kept = _kept(scores, signals, begin, end)
+    kept = _without_standfirst(_kept(scores, signals, begin, end), scores, signals)
     body = [content[i] for i in kept]
     related = find_related(content, start=kept[-1] + 1 if kept else start)
     return FlatExtraction(body_lines=body, title=title, related=related)
