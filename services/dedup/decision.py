@@ -99,6 +99,10 @@ class DedupStore(Protocol):
         """
         ...
 
+    def flush(self) -> None:
+        """Make the decisions so far durable (the chassis may call it before committing offsets)."""
+        ...
+
     def close(self) -> None:
         """Persist what needs persisting and release resources."""
         ...

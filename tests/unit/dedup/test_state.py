@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -92,3 +93,37 @@ def test_torn_last_journal_line_is_ignored(tmp_path: Path) -> None:
     with path.with_name(path.name + ".journal").open("a", encoding="utf-8") as journal:
         journal.write('{"id":"torn"')
     assert DedupState.open(path).decisions == 2
+
+
+def test_decisions_past_their_retention_are_forgotten() -> None:
+    state = DedupState.open(None)
+    stage = DedupStage(state, window=timedelta(days=1), decision_retention=timedelta(days=2))
+    stage.process([article("a", STORY), article("b", STORY, at=timedelta(hours=1))])
+    stage.process([article("later", OTHER, at=timedelta(days=3))])
+    assert state.decisions == 1  # "a" and "b" fell out of the retention; their fingerprints went a day after them
+
+
+def test_two_threads_sharing_one_state_never_pass_both_copies() -> None:
+    state = DedupState.open(None)
+    barrier = threading.Barrier(2)
+    results: dict[str, list[BaseModel | Rejection]] = {}
+
+    def run(name: str) -> None:
+        stage = DedupStage(state)
+        out: list[BaseModel | Rejection] = []
+        for index in range(20):
+            barrier.wait()
+            out.extend(
+                stage.process(
+                    [article(f"{name}-{index}", f"Copy number {index}. {STORY}"[: 120 + index * 20], at=timedelta(days=index * 8))]
+                )
+            )
+        results[name] = out
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("left", "right")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for left, right in zip(results["left"], results["right"], strict=True):
+        assert isinstance(left, UniqueArticle) != isinstance(right, UniqueArticle)
