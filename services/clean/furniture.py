@@ -35,7 +35,9 @@ _CALENDAR_TEXT = """
 _CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _MAX_DATELINE_WORDS = 14
 # Calls to action address the reader about the publication itself.
-_CALL_TO_ACTION = re.compile(r"\b(subscribe|sign up|newsletters?|inbox|unsubscribe|follow us|share it|download (our|the) app|commenters?|commenting)\b")
+_CALL_TO_ACTION = re.compile(
+    r"\b(subscribe|sign up|newsletters?|inbox|unsubscribe|follow us|share it|download (our|the) app|commenters?|commenting)\b"
+)
 _READER = re.compile(r"\b(you|your|our|us)\b")
 _MAX_CALL_WORDS = 40
 

@@ -76,6 +76,13 @@ def signals_of(line: str) -> LineSignals:
     )
 
 
+def is_page_furniture(line: str) -> bool:
+    """Chrome, stream metadata, caption credit, byline, dateline or call to action: never article text
+    on its own line, whichever extractor kept it."""
+    signals = signals_of(line)
+    return signals.chrome or signals.stream_metadata or signals.furniture
+
+
 def _penalty(signals: LineSignals) -> float | None:
     """The score of a line that is plainly not prose, else None."""
     if signals.chrome or signals.stream_metadata:

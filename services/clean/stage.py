@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from services.clean.flat_text import extract_flat, trustworthy_template
 from services.clean.html_extract import extract_html
 from services.clean.language import LanguageDetector
+from services.clean.line_signals import is_page_furniture
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
 from services.clean.site_memory import SiteMemory
 from services.ids import article_id
@@ -73,7 +74,7 @@ class CleanStage:
             paragraphs = [line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line]
             template = self._template(site, paragraphs)
             self._remember(site, paragraphs)
-            paragraphs = [p for p in paragraphs if p not in template]
+            paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
             title = extraction.title
         else:
             source_text = raw.text or ""
