@@ -43,7 +43,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     topics = Topics(settings.topic_prefix)
     asyncio.run(create_topics(settings, bootstrap, topics.all()))
     metrics = Metrics(CollectorRegistry())
-    with open_stages(names, settings) as stages:
+    with open_stages(names, settings, metrics) as stages:
         runners = [StageRunner(stage, topics, metrics, settings.max_payload_bytes) for stage in stages]
         asyncio.run(_serve_until_signalled(StageService(settings, make_broker(settings, bootstrap), runners, metrics)))
     return 0

@@ -67,7 +67,7 @@ async def run_demo(settings: Settings, bootstrap: str, lines: list[bytes], out: 
     await create_topics(settings, bootstrap, topics.all())
     out.write(f"broker {bootstrap}, topics {topics.name('articles.*')}\n")
     metrics = Metrics(CollectorRegistry())
-    with open_stages(STAGE_ORDER, settings) as stages:
+    with open_stages(STAGE_ORDER, settings, metrics) as stages:
         runners = [StageRunner(stage, topics, metrics, settings.max_payload_bytes) for stage in stages]
         service = StageService(settings, make_broker(settings, bootstrap), runners, metrics)
         await service.start()

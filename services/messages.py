@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 PIPELINE_VERSION = "0.1.0"
@@ -37,8 +37,8 @@ class RawArticle(BaseModel):
     )
     url: str | None = Field(default=None, max_length=8192, description="URL the page was fetched from.")
     source: str | None = Field(default=None, max_length=512, description="Publisher or feed name.")
-    fetched_at: datetime = Field(description="When the page was fetched (ISO 8601, with a time zone).")
-    published_at: datetime | None = Field(default=None, description="Publication time, when the page gives one.")
+    fetched_at: AwareDatetime = Field(description="When the page was fetched (ISO 8601, with a time zone).")
+    published_at: AwareDatetime | None = Field(default=None, description="Publication time, when the page gives one (with a time zone).")
     title: str | None = Field(default=None, description="Title as the crawler saw it.")
     language: str | None = Field(default=None, description="Language hint from the crawler (ISO 639-1).")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Free-form crawler metadata, kept as is.")
@@ -87,8 +87,8 @@ class CleanArticle(Record):
     url: str | None = Field(default=None, description="URL as fetched.")
     canonical_url: str | None = Field(default=None, description="Lower-case host, no fragment, no tracking parameters.")
     source: str | None = Field(default=None, description="Publisher or feed name.")
-    fetched_at: datetime = Field(description="When the page was fetched.")
-    published_at: datetime | None = Field(default=None, description="Publication time, when known.")
+    fetched_at: AwareDatetime = Field(description="When the page was fetched.")
+    published_at: AwareDatetime | None = Field(default=None, description="Publication time, when known.")
     title: str | None = Field(default=None, description="The article's title.")
     body: str = Field(description="The article body: paragraphs separated by blank lines, no page chrome.")
     language: str | None = Field(default=None, description="Detected language, ISO 639-1.")

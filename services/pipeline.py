@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import Any
 
 import structlog
 
+from services.chassis.metrics import Metrics
 from services.clean import CleanStage
 from services.dedup import DedupStage, DedupState
 from services.settings import Settings
@@ -27,8 +29,12 @@ def parse_stage_names(spec: str) -> list[str]:
     return [name for name in STAGE_ORDER if name in names]
 
 
+def _fingerprints(state: DedupState) -> float:
+    return float(state.fingerprints)
+
+
 @contextmanager
-def open_stages(names: Sequence[str], settings: Settings) -> Iterator[list[Stage[Any]]]:
+def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | None = None) -> Iterator[list[Stage[Any]]]:
     """The stages named, in pipeline order, with their state opened; state is persisted and closed on exit."""
     with ExitStack() as resources:
         stages: list[Stage[Any]] = []
@@ -38,6 +44,8 @@ def open_stages(names: Sequence[str], settings: Settings) -> Iterator[list[Stage
             elif name == "dedup":
                 state = DedupState.open(settings.dedup_state_path)
                 resources.callback(state.close)
+                if metrics is not None:
+                    metrics.dedup_fingerprints.set_function(partial(_fingerprints, state))
                 stages.append(DedupStage(state, window=settings.dedup_window))
             elif name == "tag":
                 stages.append(TagStage(SpacyBackend.load(settings.spacy_model)))

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     max_payload_bytes: int = Field(default=5 * 1024 * 1024, ge=1, description="Raw events larger than this go to the DLQ.")
     delivery: DeliveryMode = Field(default="at-least-once", description="Delivery guarantee of every stage.")
 
+    lag_interval_s: float = Field(default=15.0, gt=0, description="How often consumer lag is read from the broker, in seconds.")
     http_host: str = Field(default="0.0.0.0", description="Address of the /metrics, /healthz and /readyz server.")  # noqa: S104 - a service listens on all interfaces in its container
     http_port: int = Field(default=8000, description="Port of the /metrics, /healthz and /readyz server.")
 

@@ -6,6 +6,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 _DURATION_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+# Freshness spans seconds (live crawl) to days (backfills), so the buckets do too.
+_FRESHNESS_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400, 604800)
 
 
 class Metrics:
@@ -33,3 +35,22 @@ class Metrics:
         self.in_flight = Gauge("newsflow_in_flight_records", "Records being processed now.", ["stage"], registry=registry)
         self.duplicates = Counter("newsflow_duplicates_total", "Articles found to be duplicates, by kind.", ["kind"], registry=registry)
         self.entities = Counter("newsflow_entities_total", "Entities found, by label.", ["label"], registry=registry)
+        self.words = Counter(
+            "newsflow_words_processed_total", "Words of article body published by a stage (tokens, roughly).", ["stage"], registry=registry
+        )
+        self.freshness = Histogram(
+            "newsflow_event_freshness_seconds",
+            "From the article's event time (fetched_at or published_at) to the stage publishing it.",
+            ["stage", "reference"],
+            buckets=_FRESHNESS_BUCKETS,
+            registry=registry,
+        )
+        self.consumer_lag = Gauge(
+            "newsflow_consumer_lag_records",
+            "Records not yet committed: broker end offset minus the group's committed offset.",
+            ["stage", "topic", "partition"],
+            registry=registry,
+        )
+        self.dedup_fingerprints = Gauge(
+            "newsflow_dedup_state_fingerprints", "Fingerprints held in the dedup state (within the window).", registry=registry
+        )

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from services.chassis.decode import DecodeError, Decoder
 from services.chassis.envelope import Inbound, Outbound
 from services.chassis.metrics import Metrics
-from services.messages import DeadLetter, DuplicateArticle, EnrichedArticle, Record
+from services.messages import CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, Record
 from services.stage import Rejection, Stage
 from services.topics import Topics
 
@@ -129,6 +129,15 @@ class StageRunner:
             elif isinstance(value, EnrichedArticle):
                 for entity in value.entities:
                     self.metrics.entities.labels(entity.label).inc()
+            if isinstance(value, CleanArticle):
+                self._observe_freshness(value)
+
+    def _observe_freshness(self, article: CleanArticle) -> None:
+        self.metrics.words.labels(self.name).inc(article.word_count)
+        now = self.clock()
+        self.metrics.freshness.labels(self.name, "fetched").observe(max(0.0, (now - article.fetched_at).total_seconds()))
+        if article.published_at is not None:
+            self.metrics.freshness.labels(self.name, "published").observe(max(0.0, (now - article.published_at).total_seconds()))
 
 
 def _fallback_key(item: Inbound) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from collections.abc import Sequence
 from typing import Any
@@ -63,6 +64,8 @@ class StageService:
         self._health = HealthApp(metrics.registry, {"broker": self._broker_reachable, "partitions": self._partitions_assigned})
         self._server = make_server(self._health, settings.http_host, settings.http_port)
         self._server_task: asyncio.Task[None] | None = None
+        self._lag_task: asyncio.Task[None] | None = None
+        self._lag_labels: set[tuple[str, str, str]] = set()
 
     def _subscribe(self, runner: StageRunner) -> BatchSubscriber:
         subscriber = self._broker.subscriber(
@@ -99,12 +102,43 @@ class StageService:
         flags = [(name, bool(sub.consumer and sub.consumer.assignment())) for name, sub in self._subscribers.items()]
         return all_ready(flags)
 
+    async def _refresh_lag(self) -> None:
+        """Lag per assigned partition: the broker's end offset minus the group's committed offset."""
+        current: set[tuple[str, str, str]] = set()
+        for name, subscriber in self._subscribers.items():
+            consumer = subscriber.consumer
+            assignment = list(consumer.assignment()) if consumer else []
+            if not consumer or not assignment:
+                continue
+            end_offsets = await consumer.end_offsets(assignment)
+            for partition in assignment:
+                committed = await consumer.committed(partition)
+                labels = (name, partition.topic, str(partition.partition))
+                self._metrics.consumer_lag.labels(*labels).set(max(0, end_offsets[partition] - (committed or 0)))
+                current.add(labels)
+        for gone in self._lag_labels - current:  # partitions revoked by a rebalance stop being reported
+            self._metrics.consumer_lag.remove(*gone)
+        self._lag_labels = current
+
+    async def _watch_lag(self) -> None:
+        while True:
+            try:
+                await self._refresh_lag()
+            except Exception:  # a failed look-up must not stop the next one; the broker may be restarting
+                log.warning("lag_refresh_failed", exc_info=True)
+            await asyncio.sleep(self._settings.lag_interval_s)
+
     async def start(self) -> None:
         await self._broker.start()
         self._server_task = asyncio.create_task(self._server.serve(), name="health-server")
+        self._lag_task = asyncio.create_task(self._watch_lag(), name="lag-watch")
         log.info("service_started", stages=list(self._subscribers), port=self._settings.http_port)
 
     async def stop(self) -> None:
+        if self._lag_task is not None:
+            self._lag_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lag_task
         self._server.should_exit = True
         if self._server_task is not None:
             await self._server_task

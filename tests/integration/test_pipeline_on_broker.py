@@ -80,6 +80,7 @@ def running_pipeline(
         "NEWSFLOW_HTTP_HOST": "127.0.0.1",
         "NEWSFLOW_DEDUP_STATE_PATH": str(tmp_path / "dedup-state"),
         "NEWSFLOW_LOG_FORMAT": "json",
+        "NEWSFLOW_LAG_INTERVAL_S": "0.5",
     }
     created = subprocess.run([*NEWSFLOW, "topics", "create"], env=environment, check=False, cwd=REPO_ROOT, capture_output=True, text=True)
     assert created.returncode == 0, created.stderr
@@ -132,6 +133,9 @@ def test_every_seed_event_comes_out_once_and_the_service_stops_cleanly(
     status, metrics_page = _http_get(f"http://127.0.0.1:{port}/metrics")
     assert status == 200
     assert b'newsflow_messages_consumed_total{stage="clean"}' in metrics_page
+    assert f'newsflow_consumer_lag_records{{partition="0",stage="tag",topic="{topic_prefix}articles.unique"}}'.encode() in metrics_page
+    assert b'newsflow_event_freshness_seconds_count{reference="fetched",stage="tag"}' in metrics_page
+    assert b"newsflow_dedup_state_fingerprints " in metrics_page
     promtool = subprocess.run(["promtool", "check", "metrics"], input=metrics_page, capture_output=True, check=False)
     assert promtool.returncode == 0, promtool.stderr.decode() + promtool.stdout.decode()
 

@@ -51,6 +51,13 @@ def test_a_shape_error_names_the_field() -> None:
     assert "fetched_at" in result.detail
 
 
+def test_a_time_without_a_time_zone_is_refused_naming_the_field() -> None:
+    result = DECODER.decode(None, json.dumps({**GOOD, "fetched_at": "2026-11-20T08:00:00"}).encode())
+    assert isinstance(result, DecodeError)
+    assert result.reason == "wrong_shape"
+    assert result.detail.startswith("fetched_at:")
+
+
 def test_unknown_fields_are_kept_in_metadata_not_rejected() -> None:
     result = DECODER.decode(None, json.dumps({**GOOD, "crawler": "v2", "metadata": {"lang_hint": "en"}}).encode())
     assert isinstance(result, RawArticle)
