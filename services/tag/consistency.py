@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from services.tag.backend import Mention
 
 _NEXT_WORD_CAPITALISED = re.compile(r" [A-Z]")
+# "Kurdistan Democratic Party (KDP)": an organisation defines its acronym in parentheses.
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Z&]{1,7})\s*\)")
 # Legal forms that end company names; a "person" ending in one is a company ("Pirelli SpA").
 _LEGAL_FORMS = frozenset(
     {
@@ -47,6 +49,16 @@ def company_name_heads(mentions: Iterable[Mention]) -> dict[str, str]:
     return {m.text.split()[0]: "ORG" for m in mentions if is_company_name(m.text) and len(m.text.split()[0]) > 2}
 
 
+def defined_acronyms(text: str, mentions: Iterable[Mention]) -> dict[str, str]:
+    """Acronyms defined right after an ORG name ("... Party (KDP)"), mapped to ORG."""
+    found: dict[str, str] = {}
+    for mention in mentions:
+        definition = _ACRONYM_AFTER.match(text, mention.end)
+        if mention.label == "ORG" and definition:
+            found[definition.group(1)] = "ORG"
+    return found
+
+
 def person_name_parts(mentions: Iterable[Mention]) -> dict[str, str]:
     """Single capitalised words of multi-word PERSON names ("Lavrov" of "Sergey Lavrov"), mapped to PERSON."""
     parts: dict[str, str] = {}
@@ -59,11 +71,12 @@ def person_name_parts(mentions: Iterable[Mention]) -> dict[str, str]:
     return parts
 
 
-def harmonise_labels(mentions: list[Mention]) -> list[Mention]:
+def harmonise_labels(mentions: list[Mention], acronyms: Mapping[str, str] | None = None) -> list[Mention]:
     """Give every mention of a surface form the label that form has most often in the document.
 
     A name ending in a legal form is a company; a lone word that is part of a full PERSON name in
-    the same document is that person, unless it opens a company name.
+    the same document is that person, unless it opens a company name; an acronym the document
+    defines for an organisation is that organisation.
     """
     mentions = [Mention(m.text, "ORG", m.start, m.end) if is_company_name(m.text) else m for m in mentions]
     votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
@@ -72,6 +85,7 @@ def harmonise_labels(mentions: list[Mention]) -> list[Mention]:
     best = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
     best.update(person_name_parts(mentions))
     best.update(company_name_heads(mentions))
+    best.update(acronyms or {})
     return [Mention(m.text, best[m.text], m.start, m.end) for m in mentions]
 
 
@@ -82,7 +96,9 @@ def _occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
             yield match.start(), match.end()
 
 
-def propagate_mentions(text: str, mentions: list[Mention], places: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+def propagate_mentions(
+    text: str, mentions: list[Mention], places: Sequence[tuple[int, int]] = (), acronyms: Mapping[str, str] | None = None
+) -> list[Mention]:
     """Add the occurrences of already-found names that the model missed (whole words, same case).
 
     Longer names claim their occurrences first, so "Sergey Lavrov" is never split into "Lavrov".
@@ -90,6 +106,7 @@ def propagate_mentions(text: str, mentions: list[Mention], places: Sequence[tupl
     """
     labels = {m.text: m.label for m in mentions}
     labels.update({part: label for part, label in person_name_parts(mentions).items() if part not in labels})
+    labels.update({acronym: label for acronym, label in (acronyms or {}).items() if acronym not in labels})
     taken = [False] * len(text)
     for mention in mentions:
         taken[mention.start : mention.end] = [True] * (mention.end - mention.start)

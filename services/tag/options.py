@@ -18,6 +18,7 @@ class TagOptions:
     tidy_spans: bool = True
     country_names: bool = True
     datelines: bool = True
+    acronyms: bool = True
     harmonise_labels: bool = True
     propagate_mentions: bool = True
     summary_size: int = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.tag.backend import Mention, TaggerBackend
-from services.tag.consistency import harmonise_labels, propagate_mentions
+from services.tag.consistency import defined_acronyms, harmonise_labels, propagate_mentions
 from services.tag.datelines import with_datelines
 from services.tag.options import TagOptions
 from services.tag.places import PlaceCodes
@@ -29,11 +29,12 @@ def _reconcile(text: str, model_text: str, found: list[Mention], options: TagOpt
     if options.datelines:
         trimmed = with_datelines(text, trimmed, model_text)
     mentions = [m for m in trimmed if m.label in options.labels]
+    acronyms = defined_acronyms(model_text, mentions) if options.acronyms else {}
     if options.harmonise_labels:
-        mentions = harmonise_labels(mentions)
+        mentions = harmonise_labels(mentions, acronyms)
     if options.propagate_mentions:
         countries = places.find_country_names(model_text) if options.country_names else []
-        mentions = propagate_mentions(model_text, mentions, countries)
+        mentions = propagate_mentions(model_text, mentions, countries, acronyms)
     # Surfaces as written in the original text; offsets are the same in both.
     return sorted((Mention(text[m.start : m.end], m.label, m.start, m.end) for m in mentions), key=lambda m: (m.start, m.end))
 

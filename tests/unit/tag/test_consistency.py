@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.tag.backend import Mention
-from services.tag.consistency import harmonise_labels, propagate_mentions
+from services.tag.consistency import defined_acronyms, harmonise_labels, propagate_mentions
 
 
 def test_majority_label_wins_for_a_surface_form() -> None:
@@ -27,3 +27,20 @@ def test_no_recurrence_inside_a_longer_capitalised_name() -> None:
     text = "Washington said so. The Washington Post did not."
     found = [Mention("Washington", "GPE", 0, 10)]
     assert propagate_mentions(text, found) == found
+
+
+def test_an_acronym_defined_for_an_organisation_is_that_organisation() -> None:
+    text = "The Kurdistan Democratic Party (KDP) said KDP forces and the KDP leader agreed."
+    found = [Mention("Kurdistan Democratic Party", "ORG", 4, 30), Mention("KDP", "GPE", 42, 45)]
+    acronyms = defined_acronyms(text, found)
+    assert acronyms == {"KDP": "ORG"}
+    result = propagate_mentions(text, harmonise_labels(found, acronyms), acronyms=acronyms)
+    assert sorted((m.start, m.text, m.label) for m in result if m.text == "KDP") == [
+        (32, "KDP", "ORG"),
+        (42, "KDP", "ORG"),
+        (57, "KDP", "ORG"),
+    ]
+
+
+def test_a_parenthesis_after_a_person_defines_nothing() -> None:
+    assert defined_acronyms("Quigley (USA) won.", [Mention("Quigley", "PERSON", 0, 7)]) == {}
