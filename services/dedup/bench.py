@@ -68,6 +68,8 @@ def measure_decisions(texts: Sequence[str], *, redis_url: str | None = None) -> 
     """
     articles = _articles(texts)
     stage = DedupStage(DedupState.open(None))
+    for article in articles[:_BATCH]:  # warm-up: first numpy calls and allocations are slow
+        stage.probe(article)
     started = time.perf_counter()
     for article in articles:
         stage.probe(article)

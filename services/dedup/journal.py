@@ -54,6 +54,7 @@ class Journal:
         if not self._pending:
             return
         # Opened per flush (every `flush_every` decisions), so no handle outlives a crash or a test.
+        self.journal_path.parent.mkdir(parents=True, exist_ok=True)
         with self.journal_path.open("a", encoding="utf-8") as handle:
             handle.writelines(self._pending)
             handle.flush()
