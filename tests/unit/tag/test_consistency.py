@@ -38,7 +38,7 @@ def test_an_acronym_defined_for_an_organisation_is_that_organisation() -> None:
     assert sorted((m.start, m.text, m.label) for m in result if m.text == "KDP") == [
         (32, "KDP", "ORG"),
         (42, "KDP", "ORG"),
-        (57, "KDP", "ORG"),
+        (61, "KDP", "ORG"),
     ]
 
 
