@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.tag.backend import Mention, TaggerBackend
-from services.tag.consistency import defined_acronyms, harmonise_labels, propagate_mentions
+from services.tag.consistency import harmonise_labels, propagate_mentions
 from services.tag.datelines import with_datelines
+from services.tag.name_evidence import defined_acronyms
 from services.tag.options import TagOptions
 from services.tag.places import PlaceCodes
 from services.tag.spans import tidy

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from services.tag.backend import Mention
-from services.tag.consistency import defined_acronyms, harmonise_labels, propagate_mentions
+from services.tag.consistency import harmonise_labels, propagate_mentions
+from services.tag.name_evidence import defined_acronyms
 
 
 def test_majority_label_wins_for_a_surface_form() -> None:
