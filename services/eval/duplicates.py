@@ -8,7 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from pydantic import BaseModel
 
 from services.dedup import DedupStage, DedupState
 from services.messages import CleanArticle, DuplicateArticle, RawArticle
@@ -90,7 +92,11 @@ def _raw_clean(event_id: str, fetched_at: datetime, text: str) -> CleanArticle:
     return CleanArticle(id=event_id, fetched_at=fetched_at, body=text, word_count=len(text.split()), removed_chars=0)
 
 
-def _cleaner() -> Any:
+class _RawStage(Protocol):
+    def process(self, batch: Sequence[RawArticle]) -> list[BaseModel | Rejection]: ...
+
+
+def _cleaner() -> _RawStage | None:
     """services.clean.CleanStage when it exists (it is built alongside this stage), else None."""
     try:
         from services.clean import CleanStage  # noqa: PLC0415 - optional until the clean stage lands
