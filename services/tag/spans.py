@@ -1,4 +1,7 @@
-"""Tidy model spans into names: no leading article, no line breaks, no trailing scores or times.
+"""Tidy model spans into names.
+
+A name has no leading article, crosses no line break, carries no trailing score or time, and has
+at least one capital letter ("parliament" or "socialists" is not a name in English).
 
 Every result is a sub-span of the model's span, so offsets stay offsets into the same text.
 """
@@ -63,6 +66,7 @@ def tidy(mention: Mention, text: str, *, articles: bool = True, breaks: bool = T
         if possessive:
             finish = possessive.start()
         surface = text[begin:finish]
-        if _LETTER.search(surface):
+        lower_case_only = breaks and surface == surface.lower()
+        if _LETTER.search(surface) and not lower_case_only:
             tidied.append(Mention(surface, mention.label, begin, finish))
     return tidied

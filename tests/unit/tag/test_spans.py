@@ -46,3 +46,8 @@ def test_offsets_are_into_the_whole_text() -> None:
 def test_a_split_off_possessive_is_dropped() -> None:
     assert tidied("Mother Teresa 's", "PERSON") == ["Mother Teresa"]
     assert tidied("McDonald's", "ORG") == ["McDonald's"]
+
+
+def test_lower_case_spans_are_not_names() -> None:
+    assert tidied("parliament", "ORG") == []
+    assert tidied("parliament", "ORG", breaks=False) == ["parliament"]
