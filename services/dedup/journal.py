@@ -4,7 +4,8 @@ Every decision is appended to the journal and the journal is flushed (write + fs
 `flush_every` decisions, so a kill -9 loses at most that many decisions; those articles are decided
 afresh when redelivered, which can only differ from the lost decision if a copy arrived in between.
 Closing writes a snapshot of the live state (temp file, fsync, rename) and drops the journal; the
-journal is also folded into a snapshot when it grows past `compact_after` lines.
+journal is also folded into a snapshot when it outgrows both `compact_after` lines and the live
+state, so the snapshots written cost at most one line per decision journalled.
 """
 
 from __future__ import annotations
@@ -45,9 +46,8 @@ class Journal:
         if len(self._pending) >= self._flush_every:
             self.flush()
 
-    @property
-    def wants_compaction(self) -> bool:
-        return self._journal_lines >= self._compact_after
+    def wants_compaction(self, live_records: int) -> bool:
+        return self._journal_lines >= max(self._compact_after, live_records)
 
     def flush(self) -> None:
         """Write the pending decisions to the journal and fsync it."""

@@ -61,7 +61,7 @@ class DedupState:
             if self._closed:
                 raise RuntimeError("the dedup state is closed")
             decisions = [self._decide_one(probe, policy) for probe in probes]
-            if self._journal is not None and self._journal.wants_compaction:
+            if self._journal is not None and self._journal.wants_compaction(len(self._records)):
                 self._journal.compact(self._records.values())
             return decisions
 

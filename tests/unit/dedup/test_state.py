@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from services.dedup import DedupStage, DedupState
+from services.dedup.journal import Journal
 from services.messages import CleanArticle, DuplicateArticle, UniqueArticle
 from services.stage import Rejection
 from tests.unit.dedup.conftest import article
@@ -127,3 +128,12 @@ def test_two_threads_sharing_one_state_never_pass_both_copies() -> None:
         thread.join(timeout=30)
     for left, right in zip(results["left"], results["right"], strict=True):
         assert isinstance(left, UniqueArticle) != isinstance(right, UniqueArticle)
+
+
+def test_a_long_journal_is_folded_into_the_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.state"
+    state = DedupState(Journal(path, flush_every=1, compact_after=3))
+    stage = DedupStage(state)
+    stage.process(_stream())
+    assert path.exists()
+    assert DedupStage(DedupState.open(path)).process(_stream()) == stage.process(_stream())
