@@ -16,9 +16,8 @@ from services.chassis.admin import create_topics
 from services.chassis.local_kafka import ensure_bootstrap
 from services.chassis.logs import configure_logging
 from services.chassis.metrics import Metrics
-from services.chassis.runner import StageRunner
 from services.chassis.service import StageService, make_broker
-from services.pipeline import open_stages, parse_stage_names
+from services.pipeline import make_runners, open_stages, parse_stage_names
 from services.settings import Settings
 from services.topics import STAGE_ORDER, Topics
 
@@ -44,8 +43,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(create_topics(settings, bootstrap, topics.all()))
     metrics = Metrics(CollectorRegistry())
     with open_stages(names, settings, metrics) as stages:
-        runners = [StageRunner(stage, topics, metrics, settings.max_payload_bytes) for stage in stages]
-        asyncio.run(_serve_until_signalled(StageService(settings, make_broker(settings, bootstrap), runners, metrics)))
+        runners = make_runners(stages, topics, metrics, settings)
+        service = StageService(settings, make_broker(settings, bootstrap), runners, metrics, bootstrap=bootstrap)
+        asyncio.run(_serve_until_signalled(service))
     return 0
 
 
@@ -61,7 +61,9 @@ def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
     topics = Topics(settings.topic_prefix)
     metrics = Metrics(CollectorRegistry())
     with open_stages(names, settings) as stages:
-        steps = [(StageRunner(stage, topics, metrics, settings.max_payload_bytes), publishes) for stage, publishes in chain(stages)]
+        steps_and_flags = chain(stages)
+        runners = make_runners([stage for stage, _ in steps_and_flags], topics, metrics, settings)
+        steps = [(runner, publishes) for runner, (_, publishes) in zip(runners, steps_and_flags, strict=True)]
         source = _open_input(args.input)
         try:
             write_jsonl(OfflinePipeline(steps, topics).run(source, settings.batch_max_records), sys.stdout)

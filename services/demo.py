@@ -17,9 +17,8 @@ from services.chassis.admin import create_topics
 from services.chassis.connection import aiokafka_options
 from services.chassis.local_kafka import ensure_bootstrap
 from services.chassis.metrics import Metrics
-from services.chassis.runner import StageRunner
 from services.chassis.service import StageService, make_broker
-from services.pipeline import open_stages
+from services.pipeline import make_runners, open_stages
 from services.produce import produce_lines
 from services.settings import Settings
 from services.topics import DLQ, DUPLICATES, ENRICHED, STAGE_ORDER, Topics
@@ -68,8 +67,8 @@ async def run_demo(settings: Settings, bootstrap: str, lines: list[bytes], out: 
     out.write(f"broker {bootstrap}, topics {topics.name('articles.*')}\n")
     metrics = Metrics(CollectorRegistry())
     with open_stages(STAGE_ORDER, settings, metrics) as stages:
-        runners = [StageRunner(stage, topics, metrics, settings.max_payload_bytes) for stage in stages]
-        service = StageService(settings, make_broker(settings, bootstrap), runners, metrics)
+        runners = make_runners(stages, topics, metrics, settings)
+        service = StageService(settings, make_broker(settings, bootstrap), runners, metrics, bootstrap=bootstrap)
         await service.start()
         try:
             sent = await produce_lines(settings, bootstrap, topics.input_of("clean"), lines)

@@ -10,12 +10,13 @@ from typing import Any
 import structlog
 
 from services.chassis.metrics import Metrics
+from services.chassis.runner import StageRunner
 from services.clean import CleanStage
 from services.dedup import DedupStage, DedupState
 from services.settings import Settings
 from services.stage import Stage
 from services.tag import SpacyBackend, TagStage
-from services.topics import STAGE_ORDER
+from services.topics import STAGE_ORDER, Topics
 
 log = structlog.get_logger("newsflow.pipeline")
 
@@ -27,6 +28,21 @@ def parse_stage_names(spec: str) -> list[str]:
     if unknown or not names:
         raise ValueError(f"unknown stage(s) {unknown or names}; choose from {', '.join(STAGE_ORDER)}")
     return [name for name in STAGE_ORDER if name in names]
+
+
+def make_runners(stages: Sequence[Stage[Any]], topics: Topics, metrics: Metrics, settings: Settings) -> list[StageRunner]:
+    """A runner per stage; every stage after clean reads keyed records, and raw keys are required only if configured."""
+    return [
+        StageRunner(
+            stage,
+            topics,
+            metrics,
+            settings.max_payload_bytes,
+            require_key=settings.require_raw_key or stage.name != "clean",
+            attempts=settings.stage_attempts,
+        )
+        for stage in stages
+    ]
 
 
 def _fingerprints(state: DedupState) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -9,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DeliveryMode = Literal["at-least-once"]
+DeliveryMode = Literal["exactly-once", "at-least-once"]
 
 
 class Settings(BaseSettings):
@@ -41,7 +42,17 @@ class Settings(BaseSettings):
     batch_max_records: int = Field(default=256, ge=1, description="Largest batch one stage handles at once.")
     batch_timeout_ms: int = Field(default=100, ge=1, description="How long a consumer waits to fill a batch.")
     max_payload_bytes: int = Field(default=5 * 1024 * 1024, ge=1, description="Raw events larger than this go to the DLQ.")
-    delivery: DeliveryMode = Field(default="at-least-once", description="Delivery guarantee of every stage.")
+    delivery: DeliveryMode = Field(
+        default="exactly-once", description="exactly-once (Kafka transactions) or at-least-once (faster; a crash may repeat a batch)."
+    )
+    instance_id: str = Field(
+        default_factory=socket.gethostname,
+        description="Stable name of this instance; with exactly-once it makes the transactional id, so keep it across restarts.",
+    )
+    fetch_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Most bytes one consumer fetch may hold in memory.")
+    retry_backoff_s: float = Field(default=1.0, ge=0, description="Pause before a failed batch is taken again.")
+    stage_attempts: int = Field(default=3, ge=1, description="Tries of a record whose stage raises, before it is dead-lettered.")
+    require_raw_key: bool = Field(default=False, description="Dead-letter raw events with a null or empty key (`missing_key`).")
 
     lag_interval_s: float = Field(default=15.0, gt=0, description="How often consumer lag is read from the broker, in seconds.")
     http_host: str = Field(default="0.0.0.0", description="Address of the /metrics, /healthz and /readyz server.")  # noqa: S104 - a service listens on all interfaces in its container

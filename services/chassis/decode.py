@@ -21,12 +21,15 @@ class DecodeError:
 
 @dataclass(frozen=True)
 class Decoder(Generic[ModelT]):
-    """Checks, in order: size, UTF-8, NUL bytes, JSON, shape. The first failure names the reason."""
+    """Checks, in order: key, size, UTF-8, NUL bytes, JSON, shape. The first failure names the reason."""
 
     model: type[ModelT]
     max_payload_bytes: int
+    require_key: bool = False
 
     def decode(self, key: bytes | None, value: bytes) -> ModelT | DecodeError:  # noqa: PLR0911 - one return per check reads best
+        if self.require_key and not key:
+            return DecodeError("missing_key", "the record has a null or empty key; records are keyed by article id")
         if not value:
             return DecodeError("empty_payload", "the record has no value")
         if len(value) > self.max_payload_bytes:

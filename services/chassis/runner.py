@@ -37,9 +37,12 @@ class StageRunner:
     metrics: Metrics
     max_payload_bytes: int
     clock: Clock = utc_now
+    require_key: bool = False
+    attempts: int = 3
+    retry_backoff_s: float = 0.05
 
     def __post_init__(self) -> None:
-        self._decoder = Decoder(self.stage.input_model, self.max_payload_bytes)
+        self._decoder = Decoder(self.stage.input_model, self.max_payload_bytes, require_key=self.require_key)
 
     @property
     def name(self) -> str:
@@ -79,12 +82,18 @@ class StageRunner:
         return results
 
     def _process_one(self, record: BaseModel) -> BaseModel | Rejection:
-        try:
-            [result] = self.stage.process([record])
-        except Exception as error:  # the failure becomes a dead letter with its reason
-            log.exception("stage_error", stage=self.name, article_id=getattr(record, "id", None))
-            return Rejection("processing_error", f"{type(error).__name__}: {error}")
-        return result
+        """Bounded retries with backoff (a shared store may be briefly away), then a dead letter with the reason."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                [result] = self.stage.process([record])
+            except Exception as error:  # noqa: BLE001 - any failure of stage code is retried, then dead-lettered
+                log.warning("stage_error", stage=self.name, article_id=getattr(record, "id", None), attempt=attempt, error=repr(error))
+                if attempt == self.attempts:
+                    return Rejection("processing_error", f"{type(error).__name__}: {error} (after {attempt} attempts)")
+                time.sleep(self.retry_backoff_s * 2 ** (attempt - 1))
+            else:
+                return result
+        raise AssertionError("unreachable: the last attempt returns")
 
     def _route(
         self, item: Inbound, record: BaseModel | DecodeError, result: BaseModel | Rejection | DecodeError, now: datetime

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +14,8 @@ from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.middlewares import AckPolicy
 
 from services.chassis.connection import faststream_security, max_message_bytes
-from services.chassis.envelope import Inbound, Outbound
+from services.chassis.delivery import AtLeastOnce, Delivery, ExactlyOnce
+from services.chassis.envelope import Inbound
 from services.chassis.health import HealthApp, all_ready, make_server
 from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
@@ -39,13 +39,6 @@ def make_broker(settings: Settings, bootstrap: str) -> KafkaBroker:
     )
 
 
-async def publish_all(broker: KafkaBroker, outbound: Sequence[Outbound]) -> None:
-    """Send every message, then wait until the broker has acknowledged all of them."""
-    pending = [await broker.publish(out.encoded(), topic=out.topic, key=out.key.encode("utf-8"), no_confirm=True) for out in outbound]
-    # A producer that confirms at once (FastStream's in-memory one) hands back metadata instead of a future.
-    await asyncio.gather(*(sent for sent in pending if inspect.isawaitable(sent)))
-
-
 def _inbound(records: Any) -> list[Inbound]:
     batch = records if isinstance(records, list | tuple) else (records,)
     return [Inbound(r.key, r.value or b"", Lineage(topic=r.topic, partition=r.partition, offset=r.offset)) for r in batch]
@@ -54,30 +47,48 @@ def _inbound(records: Any) -> list[Inbound]:
 class StageService:
     """Subscribes each stage to its input topic; offsets are committed only after its outputs are acknowledged."""
 
-    def __init__(self, settings: Settings, broker: KafkaBroker, runners: Sequence[StageRunner], metrics: Metrics) -> None:
+    def __init__(
+        self, settings: Settings, broker: KafkaBroker, runners: Sequence[StageRunner], metrics: Metrics, *, bootstrap: str | None = None
+    ) -> None:
         self._settings = settings
         self._broker = broker
         self._metrics = metrics
         self._subscribers: dict[str, BatchSubscriber] = {}
+        self._deliveries: dict[str, Delivery] = {}
         for runner in runners:
-            self._subscribers[runner.name] = self._subscribe(runner)
+            group_id = f"{settings.group_prefix}.{runner.name}"
+            self._deliveries[runner.name] = self._delivery(group_id, runner.name, bootstrap)
+            self._subscribers[runner.name] = self._subscribe(runner, group_id)
         self._health = HealthApp(metrics.registry, {"broker": self._broker_reachable, "partitions": self._partitions_assigned})
         self._server = make_server(self._health, settings.http_host, settings.http_port)
         self._server_task: asyncio.Task[None] | None = None
         self._lag_task: asyncio.Task[None] | None = None
         self._lag_labels: set[tuple[str, str, str]] = set()
 
-    def _subscribe(self, runner: StageRunner) -> BatchSubscriber:
+    def _delivery(self, group_id: str, stage: str, bootstrap: str | None) -> Delivery:
+        if self._settings.delivery == "at-least-once":
+            return AtLeastOnce(self._broker)
+        if bootstrap is None:
+            raise ValueError("exactly-once delivery needs the bootstrap address for its transactional producer")
+        return ExactlyOnce(self._settings, bootstrap, group_id=group_id, transactional_id=f"{group_id}.{self._settings.instance_id}")
+
+    def _subscribe(self, runner: StageRunner, group_id: str) -> BatchSubscriber:
         subscriber = self._broker.subscriber(
             runner.topics.input_of(runner.name),
-            group_id=f"{self._settings.group_prefix}.{runner.name}",
+            group_id=group_id,
             batch=True,
             max_records=self._settings.batch_max_records,
             batch_timeout_ms=self._settings.batch_timeout_ms,
             auto_offset_reset="earliest",
-            # NACK rewinds the batch on failure, ACK commits after the handler (and so the publishes) finished.
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            # Upstream stages may write in transactions: never read what they aborted.
+            isolation_level="read_committed",
+            # Bounds what one fetch holds in memory, whatever the size of the articles.
+            fetch_max_bytes=self._settings.fetch_max_bytes,
+            max_partition_fetch_bytes=max(self._settings.fetch_max_bytes // 4, max_message_bytes(self._settings)),
+            # The delivery commits (or the transaction does), and rewinds the batch when it fails.
+            ack_policy=AckPolicy.MANUAL,
         )
+        delivery = self._deliveries[runner.name]
 
         async def handle(message: KafkaMessage) -> None:
             inbound = _inbound(message.raw_message)
@@ -87,7 +98,12 @@ class StageService:
                 with self._metrics.batch_duration.labels(runner.name).time():
                     # Stage code is CPU-bound; a worker thread keeps heartbeats and /metrics flowing.
                     outbound = await asyncio.to_thread(runner.run_batch, inbound)
-                    await publish_all(self._broker, outbound)
+                    await delivery.deliver(inbound, outbound, message)
+            except Exception:
+                # Nothing of this batch is committed: rewind and take it again after a pause (the broker may be away).
+                log.exception("batch_failed", stage=runner.name, records=len(inbound), retry_in_s=self._settings.retry_backoff_s)
+                await message.nack()
+                await asyncio.sleep(self._settings.retry_backoff_s)
             finally:
                 in_flight.dec(len(inbound))
 
@@ -129,6 +145,8 @@ class StageService:
             await asyncio.sleep(self._settings.lag_interval_s)
 
     async def start(self) -> None:
+        for delivery in self._deliveries.values():
+            await delivery.start()
         await self._broker.start()
         self._server_task = asyncio.create_task(self._server.serve(), name="health-server")
         self._lag_task = asyncio.create_task(self._watch_lag(), name="lag-watch")
@@ -143,4 +161,6 @@ class StageService:
         if self._server_task is not None:
             await self._server_task
         await self._broker.stop()
+        for delivery in self._deliveries.values():
+            await delivery.stop()
         log.info("service_stopped", stages=list(self._subscribers))

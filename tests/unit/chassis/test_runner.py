@@ -83,6 +83,36 @@ def test_a_record_that_makes_the_stage_raise_is_isolated_and_the_rest_go_through
     assert isinstance(letter, DeadLetter)
     assert letter.reason == "processing_error"
     assert "cannot handle this one" in letter.detail
+    assert "after 3 attempts" in letter.detail
+
+
+class FlakyOnce:
+    """A stage whose first call for a record fails, as when a shared store is briefly away."""
+
+    name = "clean"
+    input_model = RawArticle
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def process(self, batch: Sequence[RawArticle]) -> list[BaseModel | Rejection]:
+        self.calls += 1
+        if self.calls <= 2:
+            raise ConnectionError("store unavailable")
+        return RawAsClean().process(batch)
+
+
+def test_a_transient_failure_is_retried_and_the_record_goes_through() -> None:
+    [out] = _runner(FlakyOnce()).run_batch([_inbound(_event("a"), 1)])
+    assert isinstance(out.value, CleanArticle)
+
+
+def test_a_keyed_stage_dead_letters_records_without_a_key() -> None:
+    runner = StageRunner(RawAsClean(), Topics(), Metrics(CollectorRegistry()), 10_000, require_key=True)
+    outbound = runner.run_batch([_inbound(_event("a"), 1, key=b""), _inbound(_event("b"), 2, key=b"b")])
+    assert isinstance(outbound[0].value, DeadLetter)
+    assert outbound[0].value.reason == "missing_key"
+    assert isinstance(outbound[1].value, CleanArticle)
 
 
 def test_metrics_count_consumed_produced_and_dead_letters() -> None:

@@ -16,7 +16,7 @@ from services.topics import Topics
 
 
 async def test_a_raw_event_is_published_to_clean_and_bad_bytes_to_the_dlq() -> None:
-    settings = Settings(topic_prefix="w.", http_port=0)
+    settings = Settings(topic_prefix="w.", http_port=0, delivery="at-least-once")
     metrics = Metrics(CollectorRegistry())
     broker = make_broker(settings, "localhost:9")
     StageService(settings, broker, [StageRunner(RawAsClean(), Topics("w."), metrics, 10_000)], metrics)

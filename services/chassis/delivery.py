@@ -1,0 +1,93 @@
+"""How a batch's outputs and its consumed offsets reach the broker: at-least-once, or exactly-once in a transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import OffsetAndMetadata, TopicPartition
+from faststream.kafka import KafkaBroker
+from faststream.kafka.message import KafkaMessage
+
+from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.envelope import Inbound, Outbound
+from services.settings import Settings
+
+
+def next_offsets(batch: Sequence[Inbound]) -> dict[TopicPartition, OffsetAndMetadata]:
+    """The offsets to commit after a batch: one past the last record of each partition."""
+    last: dict[TopicPartition, int] = {}
+    for item in batch:
+        partition = TopicPartition(item.lineage.topic, item.lineage.partition)
+        last[partition] = max(last.get(partition, -1), item.lineage.offset)
+    return {partition: OffsetAndMetadata(offset + 1, "") for partition, offset in last.items()}
+
+
+class Delivery(Protocol):
+    """Publishes a batch's outputs and marks its input consumed, as one step as far as the guarantee allows."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None: ...
+
+
+class AtLeastOnce:
+    """Publish, wait for every acknowledgement, then commit: a crash in between replays the batch, never loses it."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self._broker = broker
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None:
+        pending = [
+            await self._broker.publish(out.encoded(), topic=out.topic, key=out.key.encode("utf-8"), no_confirm=True) for out in outbound
+        ]
+        # A producer that confirms at once (FastStream's in-memory one) hands back metadata instead of a future.
+        await asyncio.gather(*(sent for sent in pending if inspect.isawaitable(sent)))
+        await message.ack()
+
+
+class ExactlyOnce:
+    """Outputs and consumed offsets in one Kafka transaction: readers at read_committed see each output once."""
+
+    def __init__(self, settings: Settings, bootstrap: str, *, group_id: str, transactional_id: str) -> None:
+        self._group_id = group_id
+        # A restarted instance reuses its transactional id, which fences its predecessor's unfinished transaction.
+        self._options: dict[str, Any] = {
+            "bootstrap_servers": bootstrap,
+            "transactional_id": transactional_id,
+            "enable_idempotence": True,
+            "acks": "all",
+            "max_request_size": max_message_bytes(settings),
+            **aiokafka_options(settings),
+        }
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        # Made here, not in __init__: aiokafka binds a client to the running event loop.
+        self._producer = AIOKafkaProducer(**self._options)
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None:
+        producer = self._producer
+        if producer is None:
+            raise RuntimeError("ExactlyOnce.deliver before start()")
+        async with producer.transaction():
+            for out in outbound:
+                await producer.send(out.topic, out.encoded(), key=out.key.encode("utf-8"))
+            await producer.send_offsets_to_transaction(next_offsets(batch), self._group_id)
