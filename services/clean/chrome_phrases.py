@@ -92,6 +92,21 @@ def is_section_end(line: str) -> bool:
     return phrase in SECTION_END_LINES or bool(_COMMENT_COUNTER.match(phrase)) or phrase.startswith(("more in ", "more from "))
 
 
+# Ad slots inside the article: chrome, but a pause in the article rather than evidence against it.
+AD_MARKERS = frozenset(
+    {
+        "advertisement", "advertising", "advert", "ad", "ads", "sponsored", "continue reading below",
+        "story continues below", "article continues below", "story continues below advertisement", "anzeige",
+        "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "advertentie", "iklan", "реклама",
+    }
+)  # fmt: skip
+
+
+def is_ad_marker(folded_line: str) -> bool:
+    """An ad slot's label ("Advertisement", "Continue reading below"), given a case-folded line."""
+    return folded_line.rstrip(_TRAILING_PUNCT).strip() in AD_MARKERS
+
+
 def chrome_and_section_end(folded_line: str) -> tuple[bool, bool]:
     """(is_chrome, is_section_end) of an already case-folded line, for the per-line hot path."""
     phrase = folded_line.rstrip(_TRAILING_PUNCT).strip()

@@ -101,7 +101,7 @@ def _kept(scores: list[float], signals: list[LineSignals], begin: int, end: int)
             in_box = False
         elif signals[index].section_end:
             in_box = True
-        elif scores[index] > -0.5 and not in_box:
+        elif scores[index] > -0.5 and not in_box and not signals[index].chrome:
             kept.append(index)
     return kept
 

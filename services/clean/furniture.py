@@ -19,6 +19,7 @@ _CAPTION = re.compile(
     r"|^(image|photo|picture|foto|bild) ?(copyright|caption|credit|source)?\s*:?\s"
     rf"|[|/]\s*{_AGENCY}( photo| file| via getty images)?\s*$"
 )
+_CREDIT_MARK = re.compile("[(\\[|/\u00a9]")
 # "By Phil Helsel", "Von Anna Schmidt", "Par Jean Dupont", "Oleh Andi": a short line naming the author.
 _BYLINE = re.compile(r"^(by|von|par|por|di|door|oleh|av|af|przez|автор)\s+\w")
 _MAX_BYLINE_WORDS = 8
@@ -34,6 +35,7 @@ _CALENDAR_TEXT = """
 """
 _CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _MAX_DATELINE_WORDS = 14
+_DIGIT = re.compile(r"\d")
 # Calls to action address the reader about the publication itself.
 _CALL_TO_ACTION = re.compile(
     r"\b(subscribe|sign up|newsletters?|inbox|unsubscribe|follow us|share it|download (our|the) app|commenters?|commenting)\b"
@@ -54,13 +56,18 @@ def is_dateline(tokens: list[str]) -> bool:
     return calendar > 0 and calendar + labels >= 0.75 * len(tokens)
 
 
+def _may_carry_credit(folded_line: str) -> bool:
+    # Every caption pattern needs one of these; checking them first skips the big regex for most lines.
+    return _CREDIT_MARK.search(folded_line) is not None or folded_line.startswith(("image", "photo", "picture", "foto", "bild"))
+
+
 def is_furniture(folded_line: str, tokens: list[str], *, sentence_end: bool) -> bool:
     """A caption credit, byline, dateline or call to action (`folded_line` case-folded, `tokens` its words)."""
     words = len(tokens)
-    if _CAPTION.search(folded_line):
+    if _may_carry_credit(folded_line) and _CAPTION.search(folded_line):
         return True
     if words <= _MAX_BYLINE_WORDS and not sentence_end and _BYLINE.match(folded_line):
         return True
-    if is_dateline(tokens):
+    if words <= _MAX_DATELINE_WORDS and _DIGIT.search(folded_line) and is_dateline(tokens):
         return True
     return words <= _MAX_CALL_WORDS and bool(_CALL_TO_ACTION.search(folded_line)) and bool(_READER.search(folded_line))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.utils import load_html
+
+from services.clean.html_flatten import flatten
 
 # Where a page names its article, most specific first; <title> often carries the site name too.
 _TITLE_XPATHS = (
@@ -19,8 +21,9 @@ _TITLE_XPATHS = (
 
 @dataclass(frozen=True)
 class HtmlExtraction:
-    body: str
+    body: str  # trafilatura's main text, paragraphs separated by newlines
     title: str | None
+    page_lines: list[str] = field(default_factory=list)  # the whole page flattened, one line per block
 
 
 def _title(tree: lxml_html.HtmlElement) -> str | None:
@@ -33,7 +36,7 @@ def _title(tree: lxml_html.HtmlElement) -> str | None:
 
 
 def extract_html(markup: str, *, url: str | None = None) -> HtmlExtraction:
-    """Main text (paragraphs separated by newlines) and title of one page.
+    """Main text (paragraphs separated by newlines), title and flattened text of one page.
 
     The page is parsed once; the title is read before trafilatura, which prunes the tree in place.
     trafilatura's own metadata pass (dates, authors, sitename) is skipped: it costs a third of
@@ -45,6 +48,7 @@ def extract_html(markup: str, *, url: str | None = None) -> HtmlExtraction:
     if tree is None:
         return HtmlExtraction(body="", title=None)
     title = _title(tree)
+    page_lines = flatten(tree)  # before trafilatura, which edits the tree
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -57,6 +61,6 @@ def extract_html(markup: str, *, url: str | None = None) -> HtmlExtraction:
         favor_precision=True,
     )
     if document is None:
-        return HtmlExtraction(body="", title=title)
+        return HtmlExtraction(body="", title=title, page_lines=page_lines)
     fields = document if isinstance(document, dict) else document.as_dict()
-    return HtmlExtraction(body=str(fields.get("text") or ""), title=title)
+    return HtmlExtraction(body=str(fields.get("text") or ""), title=title, page_lines=page_lines)

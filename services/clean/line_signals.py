@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from services.clean.chrome_phrases import chrome_and_section_end
+from services.clean.chrome_phrases import chrome_and_section_end, is_ad_marker
 from services.clean.furniture import is_furniture
 
 _WORD = re.compile(r"\w+")
@@ -37,9 +37,8 @@ _STOPWORD_TEXT = """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
-@dataclass(frozen=True)
-class LineSignals:
-    """Cues about one non-blank line."""
+class LineSignals(NamedTuple):
+    """Cues about one non-blank line (a NamedTuple: built for every line, so cheap to create)."""
 
     words: int
     sentence_end: bool
@@ -49,6 +48,7 @@ class LineSignals:
     stream_metadata: bool
     truncated: bool
     furniture: bool  # caption credit, byline, dateline or call to action
+    ad_marker: bool  # "Advertisement": chrome that interrupts the article without ending it
 
 
 def _ends_sentence(line: str) -> bool:
@@ -63,16 +63,18 @@ def signals_of(line: str) -> LineSignals:
     stop = sum(1 for token in tokens if token in STOPWORDS) if words >= 8 else 0
     short = words <= 12
     chrome, section_end = chrome_and_section_end(folded)
+    ad_marker = words <= 6 and is_ad_marker(folded)
     sentence_end = _ends_sentence(line)
     return LineSignals(
         words=words,
         sentence_end=sentence_end,
         stopword_ratio=stop / len(tokens) if tokens else 0.0,
-        chrome=chrome,
+        chrome=chrome or ad_marker,
         section_end=short and section_end,
         stream_metadata=short and bool(_STREAM_METADATA.match(line)),
         truncated=line.endswith(("...", "\u2026")),
         furniture=is_furniture(folded, tokens, sentence_end=sentence_end),
+        ad_marker=ad_marker,
     )
 
 
@@ -85,6 +87,8 @@ def is_page_furniture(line: str) -> bool:
 
 def _penalty(signals: LineSignals) -> float | None:
     """The score of a line that is plainly not prose, else None."""
+    if signals.ad_marker:
+        return -0.1
     if signals.chrome or signals.stream_metadata:
         return -1.5
     if signals.words == 0:

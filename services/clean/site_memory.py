@@ -59,25 +59,40 @@ class SiteMemory:
         state = self._sites.get(site)
         if state is None:
             return set()
-        template = set()
-        for line in lines:
-            entry = state.lines.get(_key(line))
-            if entry is None:
-                continue
-            weight = entry[0] * self._decay ** (state.clock - entry[1])
-            if weight >= self._min_weight and weight >= self._min_share * state.pages:
-                template.add(line)
-        return template
+        return {line for line in lines if self._is_template(state, state.lines.get(_key(line)))}
 
     def observe(self, site: str, lines: Iterable[str]) -> None:
         """Count one page of `site` with these lines."""
+        self._count(self._touch(site), {_key(line) for line in lines if line})
+
+    def template_then_observe(self, site: str, lines: list[str]) -> set[str]:
+        """`template_lines` as of before this page, then `observe` it: one hashing pass per line."""
+        keys = [_key(line) for line in lines]
+        state = self._sites.get(site)
+        template = (
+            {line for line, key in zip(lines, keys, strict=True) if self._is_template(state, state.lines.get(key))} if state else set()
+        )
+        self._count(self._touch(site), set(keys))
+        return template
+
+    def _is_template(self, state: _Site | None, entry: tuple[float, int] | None) -> bool:
+        if state is None or entry is None:
+            return False
+        weight: float = entry[0] * self._decay ** (state.clock - entry[1])
+        return weight >= self._min_weight and weight >= self._min_share * state.pages
+
+    def _touch(self, site: str) -> _Site:
+        """The site's state, marked most recently seen; the least recent site goes beyond the cap."""
         state = self._sites.pop(site, None) or _Site()
-        self._sites[site] = state  # most recently seen last
+        self._sites[site] = state
         if len(self._sites) > self._max_sites:
             self._sites.popitem(last=False)
+        return state
+
+    def _count(self, state: _Site, keys: set[int]) -> None:
         state.clock += 1
         state.pages = state.pages * self._decay + 1.0
-        for key in {_key(line) for line in lines if line}:
+        for key in keys:
             weight, last = state.lines.get(key, (0.0, state.clock))
             state.lines[key] = (weight * self._decay ** (state.clock - last) + 1.0, state.clock)
         if len(state.lines) > self._max_lines:

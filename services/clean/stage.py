@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from services.clean.flat_text import extract_flat, trustworthy_template
 from services.clean.html_extract import extract_html
+from services.clean.html_recall import complete_paragraphs
 from services.clean.language import LanguageDetector
 from services.clean.line_signals import is_page_furniture
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
@@ -56,14 +57,11 @@ class CleanStage:
     def process(self, batch: Sequence[RawArticle]) -> list[BaseModel | Rejection]:
         return [self._clean_one(raw) for raw in batch]
 
-    def _template(self, site: str | None, lines: list[str]) -> set[str]:
+    def _learn_template(self, site: str | None, lines: list[str]) -> set[str]:
+        """The site's template among `lines` as known before this page; the page is then counted."""
         if self._sites is None or site is None:
             return set()
-        return trustworthy_template(self._sites.template_lines(site, lines), lines)
-
-    def _remember(self, site: str | None, lines: list[str]) -> None:
-        if self._sites is not None and site is not None:
-            self._sites.observe(site, lines)
+        return trustworthy_template(self._sites.template_then_observe(site, lines), lines)
 
     def _clean_one(self, raw: RawArticle) -> BaseModel | Rejection:
         site = _site_of(raw)
@@ -72,15 +70,15 @@ class CleanStage:
             source_text = raw.html
             extraction = extract_html(raw.html, url=raw.url)
             paragraphs = [line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line]
-            template = self._template(site, paragraphs)
-            self._remember(site, paragraphs)
+            page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
+            paragraphs = complete_paragraphs(paragraphs, page_lines, min_words=self._min_words)
+            template = self._learn_template(site, paragraphs)
             paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
             title = extraction.title
         else:
             source_text = raw.text or ""
             lines = [line for line in lines_of(source_text) if line]
-            flat = extract_flat(lines, template=self._template(site, lines))
-            self._remember(site, lines)
+            flat = extract_flat(lines, template=self._learn_template(site, lines))
             # The crawler's title beats a guess from the first line of flattened text.
             paragraphs, title, related = flat.body_lines, raw.title or flat.title, flat.related
         title = clean_line(repair(title)) if title else (raw.title or None)

@@ -64,3 +64,8 @@ def test_known_article_is_not_treated_as_template() -> None:
     template = {*_BODY, "Home"}
     assert trustworthy_template(template, _page(_NAV, _BODY)) == {"Home"}
     assert trustworthy_template({"Home"}, _page(_NAV, _BODY)) == {"Home"}
+
+
+def test_an_ad_slot_does_not_cut_off_the_paragraph_above_it() -> None:
+    page = _page(_NAV, _BODY[:1], ["Advertisement"], _BODY[1:], _FOOTER)
+    assert extract_flat(page).body_lines == _BODY

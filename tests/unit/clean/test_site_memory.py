@@ -59,3 +59,13 @@ def test_lines_per_site_are_capped_keeping_the_frequent_ones() -> None:
         memory.observe("example.com", ["Frame line.", f"Unique line {number}."])
     assert memory.lines_known("example.com") <= 40
     assert memory.template_lines("example.com", ["Frame line."]) == {"Frame line."}
+
+
+def test_template_then_observe_matches_the_two_calls() -> None:
+    one, two = SiteMemory(min_pages=2), SiteMemory(min_pages=2)
+    for number in range(4):
+        page = [*_FRAME, f"Story {number}."]
+        expected = one.template_lines("example.com", page)
+        one.observe("example.com", page)
+        assert two.template_then_observe("example.com", page) == expected
+    assert expected == set(_FRAME)

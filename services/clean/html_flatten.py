@@ -1,0 +1,39 @@
+"""HTML to flattened page text: one line per block, the shape a DOM-less scraper delivers."""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml import html as lxml_html
+
+# Never visible text.
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "select", "button", "object", "canvas"})
+# Elements that start a new line.
+_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+        "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul", "caption", "center",
+    }
+)  # fmt: skip
+
+
+def flatten(tree: lxml_html.HtmlElement) -> list[str]:
+    """The page's visible text, one non-blank line per block element, whitespace collapsed."""
+    parts: list[str] = []
+    walker = etree.iterwalk(tree, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _SKIPPED or not tag:  # comments and processing instructions have no str tag
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCKS:
+                parts.append("\n")
+            if element.text:
+                parts.append(element.text)
+        else:
+            if tag in _BLOCKS:
+                parts.append("\n")
+            if element.tail:
+                parts.append(element.tail)
+    return [line for line in (" ".join(raw.split()) for raw in "".join(parts).split("\n")) if line]
