@@ -1,0 +1,37 @@
+"""Reading the deployment files: YAML through PyYAML when it is installed, and the real tools' locations."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+DEPLOY = REPO_ROOT / "deploy"
+
+
+def load_yaml_documents(path: Path) -> list[Any]:
+    """Every non-empty YAML document in a file; the test skips when PyYAML is missing."""
+    # importorskip rather than `import yaml`: PyYAML comes with kubernetes-validate (a dev dependency),
+    # and the module it returns is untyped, so mypy needs no stubs for it.
+    yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (it comes with the dev dependency kubernetes-validate)")
+    documents: list[Any] = [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc is not None]
+    return documents
+
+
+def load_yaml(path: Path) -> Any:
+    """The one YAML document in a file."""
+    documents = load_yaml_documents(path)
+    assert len(documents) == 1, f"{path} holds {len(documents)} documents"
+    return documents[0]
+
+
+def require_tool(name: str, installed_by: str) -> str:
+    """The path of a command-line tool; the test skips, saying who installs it, when it is not on PATH."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed ({installed_by}; CI has it)")
+    return found
