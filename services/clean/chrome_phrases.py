@@ -107,12 +107,14 @@ def is_ad_marker(folded_line: str) -> bool:
     return folded_line.rstrip(_TRAILING_PUNCT).strip() in AD_MARKERS
 
 
-def chrome_and_section_end(folded_line: str) -> tuple[bool, bool]:
-    """(is_chrome, is_section_end) of an already case-folded line, for the per-line hot path."""
+def phrase_kinds(folded_line: str) -> tuple[bool, bool, bool]:
+    """(is_chrome, is_section_end, is_ad_marker) of an already case-folded line, for the per-line hot path."""
     phrase = folded_line.rstrip(_TRAILING_PUNCT).strip()
-    section_end = phrase in SECTION_END_LINES or bool(_COMMENT_COUNTER.match(phrase)) or phrase.startswith(("more in ", "more from "))
-    chrome = phrase in CHROME_LINES or phrase in SECTION_END_LINES or bool(_CHROME_PREFIX.match(phrase))
-    return chrome, section_end
+    in_section_ends = phrase in SECTION_END_LINES
+    section_end = in_section_ends or phrase.startswith(("more in ", "more from ")) or bool(_COMMENT_COUNTER.match(phrase))
+    ad_marker = phrase in AD_MARKERS
+    chrome = ad_marker or in_section_ends or phrase in CHROME_LINES or bool(_CHROME_PREFIX.match(phrase))
+    return chrome, section_end, ad_marker
 
 
 def is_comment_heading(line: str) -> bool:

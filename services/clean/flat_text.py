@@ -154,5 +154,5 @@ def extract_flat(lines: list[str], *, template: Collection[str] = ()) -> FlatExt
     end = _cut_at_section_end(content, signals, scores, begin, end)
     kept = _without_standfirst(_kept(scores, signals, begin, end), scores, signals)
     body = [content[i] for i in kept]
-    related = find_related(content, start=kept[-1] + 1 if kept else start)
+    related = find_related(content, start=kept[-1] + 1 if kept else start, signals=signals)
     return FlatExtraction(body_lines=body, title=title, related=related)

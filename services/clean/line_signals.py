@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from services.clean.chrome_phrases import chrome_and_section_end, is_ad_marker
+from services.clean.chrome_phrases import phrase_kinds
 from services.clean.furniture import is_furniture
 
 _WORD = re.compile(r"\w+")
 # Scripts written without spaces: a "word" there is roughly two characters.
+_FIRST_UNSPACED = "\u0e00"
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _SENTENCE_MARKS = frozenset(".!?\u2026\u3002\uff01\uff1f")
 _CLOSERS = "\"'\u201d\u2019\u00bb)]"
@@ -58,18 +59,17 @@ def _ends_sentence(line: str) -> bool:
 def signals_of(line: str) -> LineSignals:
     folded = line.casefold()
     tokens = _WORD.findall(folded)
-    words = len(tokens) if line.isascii() else len(tokens) + len(_UNSPACED.findall(line)) // 2
+    words = len(tokens) if line.isascii() or max(line) < _FIRST_UNSPACED else len(tokens) + len(_UNSPACED.findall(line)) // 2
     # Function-word density only matters for lines long enough to be prose.
-    stop = sum(1 for token in tokens if token in STOPWORDS) if words >= 8 else 0
+    stop = sum(map(STOPWORDS.__contains__, tokens)) if words >= 8 else 0
     short = words <= 12
-    chrome, section_end = chrome_and_section_end(folded)
-    ad_marker = words <= 6 and is_ad_marker(folded)
+    chrome, section_end, ad_marker = phrase_kinds(folded)
     sentence_end = _ends_sentence(line)
     return LineSignals(
         words=words,
         sentence_end=sentence_end,
         stopword_ratio=stop / len(tokens) if tokens else 0.0,
-        chrome=chrome or ad_marker,
+        chrome=chrome,
         section_end=short and section_end,
         stream_metadata=short and bool(_STREAM_METADATA.match(line)),
         truncated=line.endswith(("...", "\u2026")),

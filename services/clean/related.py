@@ -7,10 +7,11 @@ source line ("Russia Today", "- Russia Today") and a time ("2 hours ago").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from services.clean.chrome_phrases import is_chrome, is_related_heading, is_section_end
+from services.clean.chrome_phrases import is_related_heading
 from services.clean.headline import reads_as_headline
-from services.clean.line_signals import signals_of
+from services.clean.line_signals import LineSignals, signals_of
 from services.messages import RelatedItem
 
 _DASHED_SOURCE = re.compile("^[-\u2013\u2014]\\s*(\\S.{0,60})$")
@@ -19,36 +20,38 @@ _MAX_SOURCE_WORDS = 5
 _MAX_ITEMS = 20
 
 
-def _source_of(line: str, following: str | None) -> str | None:
+def _source_of(line: str, signals: LineSignals, following: LineSignals | None) -> str | None:
     """A publisher line: "- Name", or a short name directly above a time line."""
     if match := _DASHED_SOURCE.match(line):
         return match.group(1).strip()
-    words = signals_of(line).words
-    if following is not None and 0 < words <= _MAX_SOURCE_WORDS and signals_of(following).stream_metadata:
+    if following is not None and 0 < signals.words <= _MAX_SOURCE_WORDS and following.stream_metadata:
         return line.strip()
     return None
 
 
-def find_related(lines: list[str], *, start: int = 0) -> list[RelatedItem]:
-    """Teasers listed under the first related-articles heading at or after `start`."""
+def find_related(lines: list[str], *, start: int = 0, signals: Sequence[LineSignals] | None = None) -> list[RelatedItem]:
+    """Teasers listed under the first related-articles heading at or after `start`.
+
+    `signals` are the lines' signals when the caller has them already (one per line).
+    """
     heading = next((i for i in range(start, len(lines)) if is_related_heading(lines[i])), None)
     if heading is None:
         return []
+    cues = list(signals) if signals is not None else [signals_of(line) for line in lines]
     items: list[RelatedItem] = []
     source: str | None = None
     index = heading + 1
     while index < len(lines) and len(items) < _MAX_ITEMS:
-        line = lines[index]
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        if is_section_end(line) and not is_related_heading(line):
+        line, cue = lines[index], cues[index]
+        following = cues[index + 1] if index + 1 < len(lines) else None
+        if cue.section_end and not is_related_heading(line):
             break
-        signals = signals_of(line)
-        if signals.stream_metadata or is_chrome(line):
+        if cue.stream_metadata or cue.chrome:
             index += 1
             continue
-        if (found := _source_of(line, following)) is not None:
+        if (found := _source_of(line, cue, following)) is not None:
             source = found
-        elif reads_as_headline(line) and following is not None and signals_of(following).words >= _MIN_SUMMARY_WORDS:
+        elif reads_as_headline(line) and following is not None and following.words >= _MIN_SUMMARY_WORDS:
             items.append(RelatedItem(title=line, source=source))
             source = None
             index += 1  # the summary paragraph belongs to this teaser
