@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import structlog
+from aiokafka import ConsumerRebalanceListener
+from aiokafka.structs import TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.subscriber.usecase import BatchSubscriber
@@ -38,6 +40,24 @@ def make_broker(settings: Settings, bootstrap: str) -> KafkaBroker:
         graceful_timeout=15.0,
         logger=None,
     )
+
+
+class DrainOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no type information
+    """Lets the batch in flight finish and commit before its partitions move to another instance.
+
+    Without it, the new owner could read the committed offsets before this batch's transaction lands and
+    process the same records again.
+    """
+
+    def __init__(self, in_flight: asyncio.Lock) -> None:
+        self._in_flight = in_flight
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        async with self._in_flight:
+            return
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        return
 
 
 def _inbound(records: Any) -> list[Inbound]:
@@ -77,6 +97,7 @@ class StageService:
         return ExactlyOnce(self._settings, bootstrap, group_id=group_id, transactional_id=f"{group_id}.{self._settings.instance_id}")
 
     def _subscribe(self, runner: StageRunner, group_id: str) -> BatchSubscriber:
+        in_flight_lock = asyncio.Lock()
         subscriber = self._broker.subscriber(
             runner.topics.input_of(runner.name),
             group_id=group_id,
@@ -91,6 +112,7 @@ class StageService:
             max_partition_fetch_bytes=max(self._settings.fetch_max_bytes // 4, max_message_bytes(self._settings)),
             # The delivery commits (or the transaction does), and rewinds the batch when it fails.
             ack_policy=AckPolicy.MANUAL,
+            listener=DrainOnRevoke(in_flight_lock),
         )
         delivery = self._deliveries[runner.name]
 
@@ -98,6 +120,7 @@ class StageService:
             inbound = _inbound(message.raw_message)
             in_flight = self._metrics.in_flight.labels(runner.name)
             in_flight.inc(len(inbound))
+            await in_flight_lock.acquire()
             try:
                 with self._metrics.batch_duration.labels(runner.name).time():
                     # Stage code is CPU-bound; a worker thread keeps heartbeats and /metrics flowing.
@@ -109,6 +132,7 @@ class StageService:
                 await message.nack()
                 await asyncio.sleep(self._settings.retry_backoff_s)
             finally:
+                in_flight_lock.release()
                 in_flight.dec(len(inbound))
 
         subscriber(handle)
