@@ -13,13 +13,18 @@ from tests.conftest import REPO_ROOT
 DEPLOY = REPO_ROOT / "deploy"
 
 
-def load_yaml_documents(path: Path) -> list[Any]:
-    """Every non-empty YAML document in a file; the test skips when PyYAML is missing."""
+def parse_yaml_documents(text: str) -> list[Any]:
+    """Every non-empty YAML document in a text; the test skips when PyYAML is missing."""
     # importorskip rather than `import yaml`: PyYAML comes with kubernetes-validate (a dev dependency),
     # and the module it returns is untyped, so mypy needs no stubs for it.
     yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (it comes with the dev dependency kubernetes-validate)")
-    documents: list[Any] = [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc is not None]
+    documents: list[Any] = [doc for doc in yaml.safe_load_all(text) if doc is not None]
     return documents
+
+
+def load_yaml_documents(path: Path) -> list[Any]:
+    """Every non-empty YAML document in a file."""
+    return parse_yaml_documents(path.read_text(encoding="utf-8"))
 
 
 def load_yaml(path: Path) -> Any:

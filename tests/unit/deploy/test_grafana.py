@@ -136,4 +136,4 @@ def test_promtool_parses_every_panel_query(dashboard: dict[str, Any], tmp_path: 
 
 def test_the_dashboard_provider_loads_the_directory_compose_mounts() -> None:
     providers = load_yaml(GRAFANA / "provisioning" / "dashboards" / "newsflow.yml")["providers"]
-    assert [provider["options"]["path"] for provider in providers] == ["/var/lib/grafana/dashboards"]
+    assert [provider["options"]["path"] for provider in providers] == ["/etc/grafana/dashboards"]
