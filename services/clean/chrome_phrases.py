@@ -102,11 +102,6 @@ AD_MARKERS = frozenset(
 )  # fmt: skip
 
 
-def is_ad_marker(folded_line: str) -> bool:
-    """An ad slot's label ("Advertisement", "Continue reading below"), given a case-folded line."""
-    return folded_line.rstrip(_TRAILING_PUNCT).strip() in AD_MARKERS
-
-
 def phrase_kinds(folded_line: str) -> tuple[bool, bool, bool]:
     """(is_chrome, is_section_end, is_ad_marker) of an already case-folded line, for the per-line hot path."""
     phrase = folded_line.rstrip(_TRAILING_PUNCT).strip()

@@ -7,7 +7,7 @@ SiteMemory) count as chrome.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from services.clean.chrome_phrases import is_comment_heading
@@ -127,16 +127,19 @@ def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
     return sum(s.stopword_ratio for s in long_lines) / len(long_lines) >= _MIN_PAGE_STOPWORD_RATIO
 
 
-def extract_flat(lines: list[str], *, template: Collection[str] = ()) -> FlatExtraction:
+def extract_flat(
+    lines: list[str], *, template: Collection[str] = (), signals_for: Callable[[str], LineSignals] = signals_of
+) -> FlatExtraction:
     """Body lines, title and related teasers of one flattened page.
 
-    `template` holds the lines this page's site is known to repeat on its other pages.
+    `template` holds the lines this page's site is known to repeat on its other pages;
+    `signals_for` computes a line's signals (a SignalCache in the stage).
     """
     content = [line for line in lines if line]
     if not content:
         return FlatExtraction(body_lines=[], title=None)
-    title = content[0] if reads_as_headline(content[0]) and not signals_of(content[0]).chrome else None
-    signals = [signals_of(line) for line in content]
+    signals = [signals_for(line) for line in content]
+    title = content[0] if reads_as_headline(content[0]) and not signals[0].chrome else None
     stopwords_known = _page_knows_stopwords(signals)
     scores = [
         _TEMPLATE_SCORE if line in template else content_score(signal, stopwords_known=stopwords_known)

@@ -78,6 +78,30 @@ def signals_of(line: str) -> LineSignals:
     )
 
 
+class SignalCache:
+    """Signals of recently seen lines. Menus, footers and share bars repeat across pages (four lines
+    in ten on the dev pages), so most of them are computed once. Signals are a pure function of the
+    line, so the cache changes speed only; it is bounded and simply starts over when full."""
+
+    def __init__(self, *, max_lines: int = 50_000, max_line_chars: int = 200) -> None:
+        self._signals: dict[str, LineSignals] = {}
+        self._max_lines = max_lines
+        self._max_line_chars = max_line_chars  # long prose lines rarely repeat: not worth holding
+
+    def __call__(self, line: str) -> LineSignals:
+        found = self._signals.get(line)
+        if found is None:
+            found = signals_of(line)
+            if len(line) <= self._max_line_chars:
+                if len(self._signals) >= self._max_lines:
+                    self._signals.clear()
+                self._signals[line] = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self._signals)
+
+
 def is_page_furniture(line: str) -> bool:
     """Chrome, stream metadata, caption credit, byline, dateline or call to action: never article text
     on its own line, whichever extractor kept it."""

@@ -12,7 +12,7 @@ from services.clean.flat_text import extract_flat, trustworthy_template
 from services.clean.html_extract import extract_html
 from services.clean.html_recall import complete_paragraphs
 from services.clean.language import LanguageDetector
-from services.clean.line_signals import is_page_furniture
+from services.clean.line_signals import SignalCache, is_page_furniture
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
 from services.clean.site_memory import SiteMemory
 from services.ids import article_id
@@ -53,6 +53,7 @@ class CleanStage:
         self._min_words = min_words
         self._sites = (site_memory or SiteMemory()) if site_learning else None
         self._language = LanguageDetector()
+        self._signals = SignalCache()
 
     def process(self, batch: Sequence[RawArticle]) -> list[BaseModel | Rejection]:
         return [self._clean_one(raw) for raw in batch]
@@ -71,14 +72,14 @@ class CleanStage:
             extraction = extract_html(raw.html, url=raw.url)
             paragraphs = [line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line]
             page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
-            paragraphs = complete_paragraphs(paragraphs, page_lines, min_words=self._min_words)
+            paragraphs = complete_paragraphs(paragraphs, page_lines, min_words=self._min_words, signals_for=self._signals)
             template = self._learn_template(site, paragraphs)
             paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
             title = extraction.title
         else:
             source_text = raw.text or ""
             lines = [line for line in lines_of(source_text) if line]
-            flat = extract_flat(lines, template=self._learn_template(site, lines))
+            flat = extract_flat(lines, template=self._learn_template(site, lines), signals_for=self._signals)
             # The crawler's title beats a guess from the first line of flattened text.
             paragraphs, title, related = flat.body_lines, raw.title or flat.title, flat.related
         title = clean_line(repair(title)) if title else (raw.title or None)
