@@ -1,0 +1,270 @@
+"""`newsflow dlq redrive`: re-submit dead letters to the topic they came from, each one at most once.
+
+A compacted ledger topic (`<dlq topic>.redriven`) holds one entry per redriven dead letter, keyed
+`<dlq partition>/<dlq offset>`. A redrive reads the whole ledger, then the dead-letter topic up to its
+end, and sends each chosen letter's original key and bytes with its ledger entry in one transaction,
+so a letter is re-submitted if and only if its ledger entry is written. The producer's transactional
+id is fixed per dead-letter topic and is registered before the ledger is read: a second redrive of the
+same topic fences the first, whose sends are then aborted, so two redrives never both send a letter.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from pydantic import ValidationError
+
+from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.messages import DeadLetter
+from services.settings import Settings
+
+log = structlog.get_logger("newsflow.redrive")
+
+LEDGER_SUFFIX = ".redriven"
+TRANSACTION_SIZE = 500  # letters per transaction: bounded by the transaction timeout, not by correctness
+
+
+def ledger_key(partition: int, offset: int) -> str:
+    """The ledger key of the dead letter at `offset` in `partition` of the dead-letter topic."""
+    if partition < 0 or offset < 0:
+        raise ValueError(f"no dead letter at partition {partition}, offset {offset}")
+    return f"{partition}/{offset}"
+
+
+def parse_ledger_key(key: str) -> tuple[int, int]:
+    partition, sep, offset = key.partition("/")
+    if not sep or not partition.isdigit() or not offset.isdigit():
+        raise ValueError(f"not a ledger key: {key!r}")
+    return int(partition), int(offset)
+
+
+def ledger_topic(dlq_topic: str) -> str:
+    return dlq_topic + LEDGER_SUFFIX
+
+
+@dataclass(frozen=True)
+class RedriveFilter:
+    """Which dead letters to redrive; an empty reason set means every reason. `since` inclusive, `until` exclusive."""
+
+    reasons: frozenset[str] = frozenset()
+    stage: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def accepts(self, letter: DeadLetter) -> bool:
+        failed_at = letter.failed_at if letter.failed_at.tzinfo else letter.failed_at.replace(tzinfo=UTC)
+        return (
+            (not self.reasons or letter.reason in self.reasons)
+            and (self.stage is None or letter.stage == self.stage)
+            and (self.since is None or failed_at >= self.since)
+            and (self.until is None or failed_at < self.until)
+        )
+
+
+@dataclass(frozen=True)
+class Redriven:
+    """One dead letter chosen for redrive, and where it goes."""
+
+    key: str  # ledger key
+    letter: DeadLetter
+
+    @property
+    def target(self) -> str:
+        return self.letter.lineage.topic
+
+    def original(self) -> tuple[bytes | None, bytes]:
+        key = base64.b64decode(self.letter.original_key) if self.letter.original_key is not None else None
+        return key, base64.b64decode(self.letter.original_value)
+
+    def ledger_value(self, now: datetime) -> bytes:
+        entry = {
+            "redriven_at": now.isoformat(),
+            "topic": self.target,
+            "reason": self.letter.reason,
+            "stage": self.letter.stage,
+            "article_id": self.letter.article_id,
+            "source": self.letter.lineage.model_dump(),
+        }
+        return json.dumps(entry, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass
+class RedriveReport:
+    dry_run: bool
+    redriven: list[Redriven] = field(default_factory=list)
+    already_redriven: int = 0
+    filtered_out: int = 0
+    unreadable: int = 0
+
+    @property
+    def by_reason(self) -> Counter[str]:
+        return Counter(item.letter.reason for item in self.redriven)
+
+    def lines(self, verbose: bool) -> list[str]:
+        verb = "would redrive" if self.dry_run else "redrove"
+        out = [f"{verb} {len(self.redriven)} dead letter(s)"]
+        out += [f"  {reason}: {count}" for reason, count in sorted(self.by_reason.items())]
+        if verbose:
+            out += [
+                f"  {item.key} {item.letter.reason} {item.letter.stage} -> {item.target}"
+                f" (article {item.letter.article_id or '-'}, from offset {item.letter.lineage.partition}/{item.letter.lineage.offset})"
+                for item in self.redriven
+            ]
+        out.append(
+            f"skipped: {self.already_redriven} redriven before, {self.filtered_out} not matching the filters, {self.unreadable} unreadable"
+        )
+        return out
+
+
+def choose(records: Iterable[tuple[str, bytes]], done: set[str], chosen_by: RedriveFilter, report: RedriveReport) -> list[Redriven]:
+    """The dead letters to redrive, from (ledger key, dead-letter bytes) pairs; counts what is skipped on the report."""
+    chosen: list[Redriven] = []
+    for key, value in records:
+        if key in done:
+            report.already_redriven += 1
+            continue
+        try:
+            letter = DeadLetter.model_validate_json(value)
+        except ValidationError:
+            report.unreadable += 1
+            log.warning("unreadable_dead_letter", ledger_key=key)
+            continue
+        if chosen_by.accepts(letter):
+            chosen.append(Redriven(key, letter))
+        else:
+            report.filtered_out += 1
+    return chosen
+
+
+async def _ensure_ledger(settings: Settings, bootstrap: str, name: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-redrive-admin", **aiokafka_options(settings))
+    await admin.start()
+    try:
+        if name not in set(await admin.list_topics()):
+            await admin.create_topics(
+                [
+                    NewTopic(
+                        name,
+                        num_partitions=settings.topic_partitions,
+                        replication_factor=settings.topic_replication_factor,
+                        topic_configs={"cleanup.policy": "compact"},
+                    )
+                ]
+            )
+    finally:
+        await admin.close()
+
+
+async def partitions_of(settings: Settings, bootstrap: str, topic: str) -> list[TopicPartition]:
+    """The partitions of `topic`, in order; a ValueError when it does not exist."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-admin", **aiokafka_options(settings))
+    await admin.start()
+    try:
+        [described] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if described["error_code"] != 0 or not described["partitions"]:
+        raise ValueError(f"topic {topic} does not exist")
+    return [TopicPartition(topic, partition["partition"]) for partition in sorted(described["partitions"], key=lambda p: p["partition"])]
+
+
+async def read_topic(settings: Settings, bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every committed record of `topic` up to its end offsets at the call, partition by partition."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        max_partition_fetch_bytes=max_message_bytes(settings),
+        **aiokafka_options(settings),
+    )
+    tps = await partitions_of(settings, bootstrap, topic)
+    await consumer.start()
+    try:
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        end = await consumer.end_offsets(tps)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        pending = [tp for tp in tps if await consumer.position(tp) < end[tp]]
+        while pending:
+            for batch in (await consumer.getmany(*pending, timeout_ms=500)).values():
+                records.extend(record for record in batch if record.offset < end[TopicPartition(record.topic, record.partition)])
+            pending = [tp for tp in pending if await consumer.position(tp) < end[tp]]
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def redrive(
+    settings: Settings,
+    bootstrap: str,
+    dlq_topic: str,
+    chosen_by: RedriveFilter,
+    *,
+    dry_run: bool = False,
+    transactional_id: str | None = None,
+) -> RedriveReport:
+    """Re-submit the dead letters of `dlq_topic` that `chosen_by` accepts and that were never redriven."""
+    ledger = ledger_topic(dlq_topic)
+    report = RedriveReport(dry_run=dry_run)
+    producer: AIOKafkaProducer | None = None
+    if not dry_run:
+        await _ensure_ledger(settings, bootstrap, ledger)
+        producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap,
+            transactional_id=transactional_id or f"{settings.group_prefix}.redrive.{dlq_topic}",
+            acks="all",
+            enable_idempotence=True,
+            max_request_size=max_message_bytes(settings),
+            **aiokafka_options(settings),
+        )
+        await producer.start()  # registers the transactional id, fencing any other redrive of this topic, before the ledger is read
+    try:
+        done = {record.key.decode("utf-8") for record in await _read_if_exists(settings, bootstrap, ledger) if record.key}
+        letters = [
+            (ledger_key(record.partition, record.offset), record.value or b"")
+            for record in await read_topic(settings, bootstrap, dlq_topic)
+        ]
+        report.redriven = choose(letters, done, chosen_by, report)
+        if producer is not None:
+            for start in range(0, len(report.redriven), TRANSACTION_SIZE):
+                await _send(producer, ledger, report.redriven[start : start + TRANSACTION_SIZE])
+    finally:
+        if producer is not None:
+            await producer.stop()
+    log.info(
+        "redrive",
+        dlq_topic=dlq_topic,
+        dry_run=dry_run,
+        redriven=len(report.redriven),
+        by_reason=dict(report.by_reason),
+        already_redriven=report.already_redriven,
+        filtered_out=report.filtered_out,
+        unreadable=report.unreadable,
+    )
+    return report
+
+
+async def _read_if_exists(settings: Settings, bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+    try:
+        return await read_topic(settings, bootstrap, topic)
+    except ValueError:  # a dry run before any redrive: no ledger yet, nothing redriven
+        return []
+
+
+async def _send(producer: AIOKafkaProducer, ledger: str, items: list[Redriven]) -> None:
+    now = datetime.now(UTC)
+    async with producer.transaction():
+        for item in items:
+            key, value = item.original()
+            await producer.send(item.target, value, key=key)
+            await producer.send(ledger, item.ledger_value(now), key=item.key.encode("utf-8"))
+    for item in items:  # logged once the transaction is committed
+        log.info("redriven", ledger_key=item.key, reason=item.letter.reason, topic=item.target, article_id=item.letter.article_id)
