@@ -158,4 +158,6 @@ def extract_flat(
     kept = _without_standfirst(_kept(scores, signals, begin, end), scores, signals)
     body = [content[i] for i in kept]
     related = find_related(content, start=kept[-1] + 1 if kept else start, signals=signals)
-    return FlatExtraction(body_lines=body, title=title, related=related)
+    # The repeated headline is the h1, without the site name the <title> line carries.
+    headline = content[repeat] if repeat is not None else title
+    return FlatExtraction(body_lines=body, title=headline, related=related)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.utils import load_html
 
+from services.clean.headline import headline_core
 from services.clean.html_flatten import flatten
 
 # Where a page names its article, most specific first; <title> often carries the site name too.
-_TITLE_XPATHS = (
-    '//meta[@property="og:title"]/@content',
-    '//meta[@name="twitter:title"]/@content',
-    "//h1",
-    "//title",
-)
+_TITLE_XPATHS = ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content', "//h1")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -26,13 +24,31 @@ class HtmlExtraction:
     page_lines: list[str] = field(default_factory=list)  # the whole page flattened, one line per block
 
 
+def _texts(tree: lxml_html.HtmlElement, xpath: str) -> list[str]:
+    found = tree.xpath(xpath)
+    texts = (item if isinstance(item, str) else item.text_content() for item in found)
+    return [text for text in (" ".join(str(raw).split()) for raw in texts) if text]
+
+
 def _title(tree: lxml_html.HtmlElement) -> str | None:
-    for xpath in _TITLE_XPATHS:
-        for found in tree.xpath(xpath):
-            text = found if isinstance(found, str) else found.text_content()
-            if text := " ".join(str(text).split()):
-                return text
-    return None
+    """The article's headline: og:title, twitter:title or the h1 when <title> confirms it (og:title is
+    sometimes just the site's name), else the <title> itself."""
+    page_titles = _texts(tree, "//title")
+    page_title = page_titles[0] if page_titles else None
+    candidates = [text for xpath in _TITLE_XPATHS for text in _texts(tree, xpath)[:1]]
+    if page_title is None:
+        return candidates[0] if candidates else None
+    for candidate in candidates:
+        if _confirms(candidate, page_title):
+            return candidate
+    return page_title
+
+
+def _confirms(candidate: str, page_title: str) -> bool:
+    """The candidate says what the <title> says once its site name is set aside (word Jaccard >= 0.5)."""
+    words = set(_WORD.findall(candidate.casefold()))
+    core = set(_WORD.findall(headline_core(page_title).casefold()))
+    return len(words) >= 2 and len(words & core) >= 0.5 * len(words | core)
 
 
 def extract_html(markup: str, *, url: str | None = None) -> HtmlExtraction:

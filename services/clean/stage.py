@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from services.clean.flat_text import extract_flat, trustworthy_template
+from services.clean.headline import headline_core, matches_headline
 from services.clean.html_extract import extract_html
 from services.clean.html_recall import complete_paragraphs
 from services.clean.language import LanguageDetector
@@ -34,7 +35,7 @@ def _site_of(raw: RawArticle) -> str | None:
 def _without_leading_title(paragraphs: list[str], title: str | None) -> list[str]:
     """The headline is the record's title, not part of its body."""
     content = [p for p in paragraphs if p]
-    if content and title and content[0].casefold() == clean_line(title).casefold():
+    if content and title and matches_headline(content[0], headline_core(title)):
         return content[1:]
     return content
 

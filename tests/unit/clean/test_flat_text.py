@@ -22,7 +22,14 @@ def test_keeps_the_article_and_drops_navigation_and_footer() -> None:
     page = _page(["Harbour breakwater to be rebuilt | Example News"], _NAV, ["Harbour breakwater to be rebuilt"], _BODY, _FOOTER)
     result = extract_flat(page)
     assert result.body_lines == _BODY
-    assert result.title == "Harbour breakwater to be rebuilt | Example News"
+    assert result.title == "Harbour breakwater to be rebuilt"  # the repeated headline, without the site name
+
+
+def test_title_is_the_first_line_when_the_headline_is_not_repeated() -> None:
+    assert (
+        extract_flat(_page(["Harbour breakwater to be rebuilt | Example News"], _BODY)).title
+        == "Harbour breakwater to be rebuilt | Example News"
+    )
 
 
 def test_bridges_a_related_box_inside_the_article() -> None:

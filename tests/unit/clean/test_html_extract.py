@@ -27,9 +27,17 @@ def test_body_is_the_article_paragraphs() -> None:
     assert extract_html(_page()).body.split("\n")[-3:] == _PARAGRAPHS
 
 
-def test_title_prefers_og_title_then_h1() -> None:
-    assert extract_html(_page('<meta property="og:title" content="Breakwater plan approved">')).title == "Breakwater plan approved"
+def test_title_prefers_og_title_then_h1_when_the_page_title_confirms_it() -> None:
+    confirmed = '<meta property="og:title" content="Breakwater to be rebuilt soon"><title>Breakwater to be rebuilt soon | News</title>'
+    assert extract_html(_page(confirmed)).title == "Breakwater to be rebuilt soon"
+    assert extract_html(_page()).title == "Breakwater to be rebuilt"  # the h1
     assert extract_html(_page("")).title == "Breakwater to be rebuilt"
+
+
+def test_og_title_that_is_only_the_site_name_is_not_the_title() -> None:
+    head = '<meta property="og:title" content="Example News"><title>Harbour plan approved - Example News</title>'
+    page = _page(head).replace("<h1>Breakwater to be rebuilt</h1>", "")
+    assert extract_html(page).title == "Harbour plan approved - Example News"
 
 
 def test_empty_or_non_html_input_gives_no_body() -> None:
