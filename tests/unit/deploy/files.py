@@ -17,7 +17,7 @@ def parse_yaml_documents(text: str) -> list[Any]:
     """Every non-empty YAML document in a text; the test skips when PyYAML is missing."""
     # importorskip rather than `import yaml`: PyYAML comes with kubernetes-validate (a dev dependency),
     # and the module it returns is untyped, so mypy needs no stubs for it.
-    yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (it comes with the dev dependency kubernetes-validate)")
+    yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (it comes with the dev dependency kubernetes-validate>=1.33,<2)")
     documents: list[Any] = [doc for doc in yaml.safe_load_all(text) if doc is not None]
     return documents
 
@@ -34,9 +34,12 @@ def load_yaml(path: Path) -> Any:
     return documents[0]
 
 
-def require_tool(name: str, installed_by: str) -> str:
-    """The path of a command-line tool; the test skips, saying who installs it, when it is not on PATH."""
+DEBIAN_TOOL = "deploy/dev/setup.sh installs it, and CI has it"
+
+
+def require_tool(name: str, why_missing_is_fine: str = DEBIAN_TOOL) -> str:
+    """The path of a command-line tool; the test skips with a reason when it is not on PATH."""
     found = shutil.which(name)
     if found is None:
-        pytest.skip(f"{name} is not installed ({installed_by}; CI has it)")
+        pytest.skip(f"{name} is not installed ({why_missing_is_fine})")
     return found

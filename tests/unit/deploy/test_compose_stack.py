@@ -16,7 +16,7 @@ METRICS_PORT = 8000
 
 @pytest.fixture(scope="module")
 def services() -> dict[str, Any]:
-    docker_compose = require_tool("docker-compose", "Debian package docker-compose, installed by deploy/dev/setup.sh")
+    docker_compose = require_tool("docker-compose")
     completed = subprocess.run([docker_compose, "config"], cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=60)
     assert completed.returncode == 0, completed.stderr
     documents = parse_yaml_documents(completed.stdout)

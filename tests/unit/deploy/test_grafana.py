@@ -123,7 +123,7 @@ def test_the_dashboard_shows_what_operators_watch(dashboard: dict[str, Any]) -> 
 
 def test_promtool_parses_every_panel_query(dashboard: dict[str, Any], tmp_path: Path) -> None:
     """Each query, with Grafana's variables filled in, becomes a recording rule that `promtool check rules` must accept."""
-    promtool = require_tool("promtool", "Debian package prometheus, installed by deploy/dev/setup.sh")
+    promtool = require_tool("promtool")
     rules = [
         {"record": f"dashboard:query_{index}", "expr": expr.replace("$__rate_interval", "5m").replace("$stage", ".*")}
         for index, (_, expr) in enumerate(_queries(dashboard))

@@ -28,7 +28,7 @@ EXPECTED_ALERTS = {
 
 @pytest.fixture(scope="module")
 def promtool() -> str:
-    return require_tool("promtool", "Debian package prometheus, installed by deploy/dev/setup.sh")
+    return require_tool("promtool")
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
