@@ -30,8 +30,13 @@ def harmonise_labels(mentions: list[Mention], acronyms: Mapping[str, str] | None
     return [Mention(m.text, best[m.text], m.start, m.end) for m in mentions]
 
 
-def _occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
-    for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+def _occurrences(text: str, forms: Iterable[str]) -> Iterable[tuple[int, int]]:
+    """Whole-word occurrences of any of the forms, longest form first at each position, in one pass."""
+    ordered = sorted(forms, key=lambda f: (-len(f), f))
+    if not ordered:
+        return
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, ordered))})(?!\w)")
+    for match in pattern.finditer(text):
         # "Washington" inside an untagged "Washington Post" is not the place.
         if not _NEXT_WORD_CAPITALISED.match(text, match.end()):
             yield match.start(), match.end()
@@ -42,25 +47,23 @@ def propagate_mentions(
 ) -> list[Mention]:
     """Add the occurrences of already-found names that the model missed (whole words, same case).
 
-    Longer names claim their occurrences first, so "Sergey Lavrov" is never split into "Lavrov".
+    At each position the longest name wins, so "Sergey Lavrov" is never split into "Lavrov".
     Then gazetteer `places` spans (country names) the model missed are added as GPE.
     """
     labels = {m.text: m.label for m in mentions}
     labels.update({part: label for part, label in person_name_parts(mentions).items() if part not in labels})
     labels.update({acronym: label for acronym, label in (acronyms or {}).items() if acronym not in labels})
-    taken = [False] * len(text)
+    taken = bytearray(len(text))
     for mention in mentions:
-        taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
+        taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     added: list[Mention] = []
-    for form in sorted(labels, key=lambda f: (-len(f), f)):
-        if len(form) < 3 or not any(ch.isupper() for ch in form):
-            continue
-        for start, end in _occurrences(text, form):
-            if not any(taken[start:end]):
-                taken[start:end] = [True] * (end - start)
-                added.append(Mention(form, labels[form], start, end))
+    forms = [form for form in labels if len(form) > 2 and any(ch.isupper() for ch in form)]
+    for start, end in _occurrences(text, forms):
+        if not any(taken[start:end]):
+            taken[start:end] = b"\x01" * (end - start)
+            added.append(Mention(text[start:end], labels[text[start:end]], start, end))
     for start, end in places:
         if not any(taken[start:end]) and not _NEXT_WORD_CAPITALISED.match(text, end):
-            taken[start:end] = [True] * (end - start)
+            taken[start:end] = b"\x01" * (end - start)
             added.append(Mention(text[start:end], "GPE", start, end))
     return mentions + added

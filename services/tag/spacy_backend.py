@@ -68,8 +68,11 @@ class SpacyBackend:
                 offsets.append(offset)
                 pieces.append(piece)
         found: list[list[Mention]] = [[] for _ in texts]
-        for owner, offset, doc in zip(owners, offsets, self.nlp.pipe(pieces, batch_size=self.batch_size), strict=True):
-            found[owner].extend(Mention(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents)
+        # A service sees new words forever; the memory zone drops the strings and lexemes each batch
+        # adds to the shared vocab, so RSS stays flat. Docs must not outlive it: copy mentions out.
+        with self.nlp.memory_zone():
+            for owner, offset, doc in zip(owners, offsets, self.nlp.pipe(pieces, batch_size=self.batch_size), strict=True):
+                found[owner].extend(Mention(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents)
         return found
 
 
