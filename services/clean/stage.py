@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+from services.clean.body_check import rejection_detail
 from services.clean.flat_text import extract_flat, trustworthy_template
 from services.clean.headline import headline_core, matches_headline
 from services.clean.html_extract import extract_html
@@ -86,8 +87,8 @@ class CleanStage:
         title = clean_line(repair(title)) if title else (raw.title or None)
         body = join_paragraphs(_without_leading_title(paragraphs, title))
         word_count = len(_WORD.findall(body))
-        if word_count < self._min_words:
-            return Rejection("empty_body", f"{word_count} words of article text (< {self._min_words})")
+        if (detail := rejection_detail(body, min_words=self._min_words)) is not None:
+            return Rejection("empty_body", detail)
         guess = self._language.detect(body)
         return CleanArticle(
             id=article_id(raw),

@@ -77,6 +77,14 @@ def test_pages_without_an_article_are_rejected_as_empty_body() -> None:
         assert result.reason == "empty_body"
 
 
+def test_code_and_encoded_text_are_rejected_as_empty_body() -> None:
+    script = 'function(e,t){"object"==typeof exports&&(module.exports=t())};var n={a:1,b:[2,3]};if(n.a>0){n.b=[];}' * 10
+    pages = [_raw(text=script), _raw(html=f"<html><body><div>{script}</div></body></html>"), _raw(text="QUJD" * 2000)]
+    for result in CleanStage().process(pages):
+        assert isinstance(result, Rejection)
+        assert result.reason == "empty_body"
+
+
 def test_same_input_gives_the_same_output_on_a_fresh_stage() -> None:
     raw = _raw(html=_html(_PARAGRAPHS), url="https://example.com/story")
     assert CleanStage().process([raw]) == CleanStage().process([raw])

@@ -1,0 +1,43 @@
+"""body_check: articles pass; short text, code, JSON and encoded blobs do not."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from services.clean.body_check import rejection_detail
+
+_ARTICLE = (
+    "The council voted on Tuesday to extend the tram line to the northern suburbs by 2028. Supporters said the "
+    "extension would cut commuting times, while critics said the cost of $400 million was far too high.\n\n"
+    "| Line | Stops | Opening |\n| 4 | 12 | 2028 |"
+)
+
+
+def test_article_with_prices_and_a_table_passes() -> None:
+    assert rejection_detail(_ARTICLE, min_words=20) is None
+
+
+def test_too_few_words() -> None:
+    assert rejection_detail("Home News Sport", min_words=20) == "3 words of article text (< 20)"
+
+
+def test_minified_javascript_is_code() -> None:
+    script = 'function(e,t){"object"==typeof exports&&(module.exports=t())};var n={a:1,b:[2,3]};if(n.a>0){n.b=[];}' * 10
+    detail = rejection_detail(script, min_words=20)
+    assert detail is not None
+    assert "code" in detail
+
+
+def test_json_document_is_code() -> None:
+    document = json.dumps([{"id": number, "name": f"item {number}", "tags": ["a", "b"]} for number in range(50)])
+    assert rejection_detail(document, min_words=20) == "looks like JSON or code (a bracketed document)"
+
+
+def test_base64_and_hex_blobs_are_blobs() -> None:
+    encoded = base64.b64encode(bytes(range(256)) * 20).decode()
+    hexes = " ".join(f"{number:032x}" for number in range(1, 200))
+    for blob in (encoded, hexes):
+        detail = rejection_detail(blob, min_words=20)
+        assert detail is not None
+        assert "blob" in detail
