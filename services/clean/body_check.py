@@ -15,39 +15,43 @@ _WORD = re.compile(r"\w+")
 _CODE_SYMBOLS = frozenset("{}[]<>=;\\^~`$*_#@+")
 _MAX_CODE_SYMBOL_SHARE = 0.06
 _LONG_TOKEN = 25
+_LONG_TOKENS = re.compile(rf"\S{{{_LONG_TOKEN + 1},}}")
+# A word with a letter next to a digit somewhere in it.
+_MIXED_TOKEN = re.compile(r"\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*")
 _MAX_LONG_TOKEN_SHARE = 0.25
 _MAX_MIXED_TOKEN_SHARE = 0.2
 
 
-def _code_symbol_share(body: str) -> float:
-    visible = [char for char in body if not char.isspace()]
-    return sum(1 for char in visible if char in _CODE_SYMBOLS) / len(visible) if visible else 0.0
+def _visible_chars(body: str) -> int:
+    return len(body) - sum(map(body.count, " \n\t"))
 
 
-def _long_token_share(body: str) -> float:
-    tokens = body.split()
-    total = sum(len(token) for token in tokens)
-    return sum(len(token) for token in tokens if len(token) > _LONG_TOKEN) / total if total else 0.0
+def _code_symbol_share(body: str, visible: int) -> float:
+    return sum(map(body.count, _CODE_SYMBOLS)) / visible if visible else 0.0
 
 
-def _mixed_token_share(words: list[str]) -> float:
+def _long_token_share(body: str, visible: int) -> float:
+    return sum(map(len, _LONG_TOKENS.findall(body))) / visible if visible else 0.0
+
+
+def _mixed_token_share(body: str, words: int) -> float:
     """Tokens mixing letters and digits ("aGk3x9"): base64 and hashes, not words."""
-    mixed = sum(1 for word in words if not word.isalpha() and not word.isdigit() and any(c.isalpha() for c in word))
-    return mixed / len(words) if words else 0.0
+    return len(_MIXED_TOKEN.findall(body)) / words if words else 0.0
 
 
 def rejection_detail(body: str, *, min_words: int) -> str | None:
     """Why `body` is no article (too short, code, binary or encoded blob), or None when it is one."""
-    words = _WORD.findall(body)
-    if len(words) < min_words:
-        return f"{len(words)} words of article text (< {min_words})"
+    words = len(_WORD.findall(body))
+    if words < min_words:
+        return f"{words} words of article text (< {min_words})"
+    visible = _visible_chars(body)
     stripped = body.strip()
     if stripped[:1] in "{[" and stripped[-1:] in "}]":
         return "looks like JSON or code (a bracketed document)"
-    if (share := _code_symbol_share(body)) > _MAX_CODE_SYMBOL_SHARE:
+    if (share := _code_symbol_share(body, visible)) > _MAX_CODE_SYMBOL_SHARE:
         return f"looks like code or markup ({share:.0%} code symbols)"
-    if (share := _long_token_share(body)) > _MAX_LONG_TOKEN_SHARE:
+    if (share := _long_token_share(body, visible)) > _MAX_LONG_TOKEN_SHARE:
         return f"looks like an encoded blob ({share:.0%} of characters in {_LONG_TOKEN}+-character tokens)"
-    if (share := _mixed_token_share(words)) > _MAX_MIXED_TOKEN_SHARE:
+    if (share := _mixed_token_share(body, words)) > _MAX_MIXED_TOKEN_SHARE:
         return f"looks like an encoded blob ({share:.0%} letter-digit tokens)"
     return None
