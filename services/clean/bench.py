@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from services.clean.stage import CleanStage
-from services.eval.extraction import html_events, text_events
+from services.eval.extraction import extraction_dir, html_events, text_events
 from services.messages import RawArticle
 
 
@@ -27,9 +27,12 @@ def _pages_per_second(raws: list[RawArticle], repeat: int) -> float:
 
 
 def measure_throughput(data_dir: Path, *, repeat: int = 3) -> dict[str, float]:
-    """Pages per second for HTML input and for flattened-text input, in this process (one core)."""
-    extraction_dir = data_dir / "extraction-dev" if (data_dir / "extraction-dev").is_dir() else data_dir
-    html = [raw for raw, _ in html_events(extraction_dir)]
-    text = [raw for raw, _ in text_events(extraction_dir)]
+    """Pages per second for HTML input and for flattened-text input, in this process (one core).
+
+    `data_dir` is the data folder or its extraction-dev folder.
+    """
+    pages = extraction_dir(data_dir)
+    html = [raw for raw, _ in html_events(pages)]
+    text = [raw for raw, _ in text_events(pages)]
     CleanStage(site_learning=False).process(html[:2] + text[:2])  # warm up imports and caches
     return {"html_pages_per_s": _pages_per_second(html, repeat), "text_pages_per_s": _pages_per_second(text, repeat)}

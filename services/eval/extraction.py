@@ -109,6 +109,12 @@ def _score_stream(stage: CleanStage, raws: Iterable[tuple[RawArticle, str]]) -> 
     return Score.of(_stream_pairs(stage, raws))
 
 
+def extraction_dir(data_dir: Path) -> Path:
+    """The extraction-dev folder, given it or the data folder that holds it."""
+    nested = data_dir / "extraction-dev"
+    return nested if nested.is_dir() and not (data_dir / "ground-truth.json").is_file() else data_dir
+
+
 def load_truth(data_dir: Path) -> dict[str, dict[str, str]]:
     """ground-truth.json: page id -> {"articleBody", "url"}, in a stable (sorted) order."""
     truth: dict[str, dict[str, str]] = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
@@ -188,7 +194,11 @@ def site_stream_events(data_dir: Path, *, sites: int = 20, pages_per_site: int =
 
 
 def evaluate_extraction(data_dir: Path, *, site_learning: bool = True) -> ExtractionReport:
-    """Run a fresh CleanStage over the HTML pages and another over the flattened text pages."""
+    """Run a fresh CleanStage over the HTML pages and another over the flattened text pages.
+
+    `data_dir` is the extraction-dev folder or the data folder that holds it.
+    """
+    data_dir = extraction_dir(data_dir)
     html_score = _score_stream(CleanStage(site_learning=site_learning), html_events(data_dir))
     text_score = _score_stream(CleanStage(site_learning=site_learning), text_events(data_dir))
     return ExtractionReport(html=html_score, text=text_score, site_learning=site_learning)
@@ -196,6 +206,7 @@ def evaluate_extraction(data_dir: Path, *, site_learning: bool = True) -> Extrac
 
 def evaluate_site_stream(data_dir: Path, *, sites: int = 20, pages_per_site: int = 15, warm_up: int = 5) -> SiteStreamReport:
     """Flat-text F1 on `site_stream_events`, site learning off and on (fresh stages)."""
+    data_dir = extraction_dir(data_dir)
     events = site_stream_events(data_dir, sites=sites, pages_per_site=pages_per_site)
     warm = slice(warm_up * sites, None)  # round-robin: page k of every site sits at [k*sites, (k+1)*sites)
     off = _stream_pairs(CleanStage(site_learning=False), events)

@@ -11,6 +11,7 @@ from services.eval.extraction import (
     Score,
     evaluate_extraction,
     evaluate_site_stream,
+    extraction_dir,
     precision_recall,
     shingles,
     site_stream_events,
@@ -75,3 +76,11 @@ def test_site_stream_interleaves_sites_with_distinct_bodies(shared_data: Path) -
     hosts = [raw.url.split("/")[2] for raw, _ in events[:3] if raw.url]
     assert len(set(hosts)) >= 2
     assert len({truth for _, truth in events}) > 3
+
+
+def test_extraction_dir_accepts_the_data_folder_or_the_split(tmp_path: Path) -> None:
+    split = tmp_path / "extraction-dev"
+    split.mkdir()
+    (split / "ground-truth.json").write_text("{}", encoding="utf-8")
+    assert extraction_dir(tmp_path) == split
+    assert extraction_dir(split) == split
