@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import ProducerFenced
 from pydantic import ValidationError
 
 from services.chassis.connection import aiokafka_options, max_message_bytes
@@ -30,6 +31,10 @@ log = structlog.get_logger("newsflow.redrive")
 
 LEDGER_SUFFIX = ".redriven"
 TRANSACTION_SIZE = 500  # letters per transaction: bounded by the transaction timeout, not by correctness
+
+
+class RedriveConflictError(RuntimeError):
+    """Another redrive of the same dead-letter topic started meanwhile; this one's open transaction was aborted."""
 
 
 def ledger_key(partition: int, offset: int) -> str:
@@ -235,7 +240,14 @@ async def redrive(
         report.redriven = choose(letters, done, chosen_by, report)
         if producer is not None:
             for start in range(0, len(report.redriven), TRANSACTION_SIZE):
-                await _send(producer, ledger, report.redriven[start : start + TRANSACTION_SIZE])
+                try:
+                    await _send(producer, ledger, report.redriven[start : start + TRANSACTION_SIZE])
+                except ProducerFenced as error:
+                    sent = report.redriven[:start]
+                    report.redriven = sent
+                    raise RedriveConflictError(
+                        f"another redrive of {dlq_topic} started; this one stopped after {len(sent)} letter(s), the rest are left to it"
+                    ) from error
     finally:
         if producer is not None:
             await producer.stop()

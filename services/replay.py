@@ -317,9 +317,8 @@ async def replay(
 ) -> ReplayResult:
     """Run the runners over the requested history; outputs and progress offsets are committed batch by batch, atomically."""
     options = aiokafka_options(settings)
-    consumer = AIOKafkaConsumer(
+    consumer = AIOKafkaConsumer(  # no group membership: positions come from the plan, progress is committed by the producer
         bootstrap_servers=bootstrap,
-        group_id=request.group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         isolation_level="read_committed",

@@ -22,7 +22,7 @@ from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
 from services.pipeline import open_stages
 from services.progress import Progress
-from services.redrive import RedriveFilter, redrive
+from services.redrive import RedriveConflictError, RedriveFilter, redrive
 from services.replay import (
     STAGE_OUTPUTS,
     ReplayRequest,
@@ -112,7 +112,11 @@ def cmd_dlq_redrive(settings: Settings, args: argparse.Namespace) -> int:
     )
     dlq_topic = args.dlq_topic if args.dlq_topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.dlq_topic
     bootstrap = ensure_bootstrap(settings)
-    report = asyncio.run(redrive(settings, bootstrap, dlq_topic, chosen_by, dry_run=args.dry_run))
+    try:
+        report = asyncio.run(redrive(settings, bootstrap, dlq_topic, chosen_by, dry_run=args.dry_run))
+    except RedriveConflictError as error:
+        sys.stderr.write(f"newsflow: {error}\n")
+        return 1
     sys.stdout.write("\n".join(report.lines(args.verbose)) + "\n")
     return 0
 
