@@ -1,6 +1,12 @@
 """The tag stage: named entities with canonical names, salience and ISO codes.
 
 `TagStage(SpacyBackend.load())` is the stage; `worker` holds the process-pool entry points.
+
+Per batch of bodies: all-caps lines truecased (truecase) -> one batched model call (backend,
+spacy_backend) -> spans tidied (spans), country names labelled GPE (places), dateline places
+added (datelines) -> labels made consistent and missed recurrences added (name_evidence,
+consistency) -> mentions merged under canonical names (canonical) -> salience (salience) and the
+summary (summary). Each correction can be switched off in TagOptions to measure it.
 """
 
 from services.tag.backend import Mention, TaggerBackend

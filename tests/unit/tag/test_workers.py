@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
@@ -38,7 +39,9 @@ def test_worker_functions_refuse_before_init(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_process_pool_worker_loads_once_and_tags() -> None:
-    with ProcessPoolExecutor(max_workers=1, initializer=worker.init_worker, initargs=(DEFAULT_MODEL,)) as pool:
+    """Spawned (not forked) like a fresh worker process: it imports the module and loads the model itself."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=worker.init_worker, initargs=(DEFAULT_MODEL,)) as pool:
         (mentions,) = pool.submit(worker.tag_texts, ["Sergey Lavrov flew to Pyongyang."]).result(timeout=60)
         (result,) = pool.submit(worker.process_batch, [make_article("Sergey Lavrov flew to Pyongyang.")]).result(timeout=60)
     assert ("Sergey Lavrov", "PERSON") in {(m.text, m.label) for m in mentions}
