@@ -20,6 +20,7 @@ _LONG_TOKENS = re.compile(rf"\S{{{_LONG_TOKEN + 1},}}")
 _MIXED_TOKEN = re.compile(r"\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*")
 _MAX_LONG_TOKEN_SHARE = 0.25
 _MAX_MIXED_TOKEN_SHARE = 0.2
+_MIN_DIGIT_SHARE = 0.05
 
 
 def _visible_chars(body: str) -> int:
@@ -34,14 +35,20 @@ def _long_token_share(body: str, visible: int) -> float:
     return sum(map(len, _LONG_TOKENS.findall(body))) / visible if visible else 0.0
 
 
-def _mixed_token_share(body: str, words: int) -> float:
-    """Tokens mixing letters and digits ("aGk3x9"): base64 and hashes, not words."""
-    return len(_MIXED_TOKEN.findall(body)) / words if words else 0.0
+def _mixed_token_share(body: str, words: int, visible: int) -> float:
+    """Tokens mixing letters and digits ("aGk3x9"): base64 and hashes, not words. Only counted when
+    digits are frequent (the token pattern is slow, and prose has few digits)."""
+    if not words or sum(map(body.count, "0123456789")) < _MIN_DIGIT_SHARE * visible:
+        return 0.0
+    return len(_MIXED_TOKEN.findall(body)) / words
 
 
-def rejection_detail(body: str, *, min_words: int) -> str | None:
-    """Why `body` is no article (too short, code, binary or encoded blob), or None when it is one."""
-    words = len(_WORD.findall(body))
+def rejection_detail(body: str, *, min_words: int, words: int | None = None) -> str | None:
+    """Why `body` is no article (too short, code, binary or encoded blob), or None when it is one.
+
+    `words` is the body's word count when the caller has it.
+    """
+    words = len(_WORD.findall(body)) if words is None else words
     if words < min_words:
         return f"{words} words of article text (< {min_words})"
     visible = _visible_chars(body)
@@ -52,6 +59,6 @@ def rejection_detail(body: str, *, min_words: int) -> str | None:
         return f"looks like code or markup ({share:.0%} code symbols)"
     if (share := _long_token_share(body, visible)) > _MAX_LONG_TOKEN_SHARE:
         return f"looks like an encoded blob ({share:.0%} of characters in {_LONG_TOKEN}+-character tokens)"
-    if (share := _mixed_token_share(body, words)) > _MAX_MIXED_TOKEN_SHARE:
+    if (share := _mixed_token_share(body, words, visible)) > _MAX_MIXED_TOKEN_SHARE:
         return f"looks like an encoded blob ({share:.0%} letter-digit tokens)"
     return None

@@ -87,7 +87,7 @@ class CleanStage:
         title = clean_line(repair(title)) if title else (raw.title or None)
         body = join_paragraphs(_without_leading_title(paragraphs, title))
         word_count = len(_WORD.findall(body))
-        if (detail := rejection_detail(body, min_words=self._min_words)) is not None:
+        if (detail := rejection_detail(body, min_words=self._min_words, words=word_count)) is not None:
             return Rejection("empty_body", detail)
         guess = self._language.detect(body)
         return CleanArticle(
