@@ -11,6 +11,7 @@ import structlog
 log = structlog.get_logger("newsflow.progress")
 
 Clock = Callable[[], float]
+_CLEAR_LINE = "\x1b[2K"
 
 
 class TokenBucket:
@@ -75,7 +76,8 @@ class Progress:
         self.done = done
         self.records = records
         if self._interactive:
-            self._stream.write("\r" + self.line())
+            # Clear the line, draw, and go back to its start: a log line written meanwhile overwrites it, the next update redraws it.
+            self._stream.write(_CLEAR_LINE + self.line() + "\r")
             self._stream.flush()
         elif self._clock() - self._last_log >= self._log_every_s:
             self._last_log = self._clock()
@@ -83,7 +85,7 @@ class Progress:
 
     def finish(self) -> None:
         if self._interactive:
-            self._stream.write("\r" + self.line() + "\n")
+            self._stream.write(_CLEAR_LINE + self.line() + "\n")
             self._stream.flush()
         else:
             self._log("progress_done")

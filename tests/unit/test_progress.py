@@ -61,7 +61,8 @@ def test_on_a_terminal_progress_redraws_one_line() -> None:
     progress.update(50, 40)
     progress.finish()
     text = out.getvalue()
-    assert text.startswith("\rreplay [#######")
+    assert text.startswith("\x1b[2Kreplay [#######")
+    assert "records, 20.0/s\r\x1b[2Kreplay" in text, "drawn, back to the line's start, cleared and drawn again"
     assert "50/200 (25%) 40 records, 20.0/s" in text
     assert text.endswith("\n")
 
