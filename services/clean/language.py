@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-# The head of a body is enough to decide its language, and the cost grows with length.
-_MAX_CHARS = 1000
+# The head of a body is enough to decide its language (500 characters give the same answer as
+# 1,000 on every dev body), and the cost grows with length.
+_MAX_CHARS = 500
 
 
 @dataclass(frozen=True)
