@@ -47,15 +47,16 @@ def dateline_places(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def with_datelines(text: str, mentions: list[Mention], surfaces: str | None = None) -> list[Mention]:
+def with_datelines(mentions: list[Mention], places: list[tuple[int, int]], surfaces: str) -> list[Mention]:
     """The mentions with the dateline's places as GPE, replacing model mentions that overlap them.
 
-    Places are found in `text` (capitals intact); their surfaces are read from `surfaces` (the
-    truecased text the other mentions come from), which has the same offsets.
+    `surfaces` is the text the other mentions were read from (possibly truecased; same offsets).
     """
-    surfaces = text if surfaces is None else surfaces
-    places = dateline_places(text)
-    if not places:
-        return mentions
     kept = [m for m in mentions if not any(m.start < end and start < m.end for start, end in places)]
     return kept + [Mention(surfaces[start:end], "GPE", start, end) for start, end in places]
+
+
+def dateline_evidence(mentions: list[Mention], places: list[tuple[int, int]], surfaces: str) -> dict[str, str]:
+    """Every mention of a dateline place, in any case ("Longyear" after "LONGYEAR , Norway"), is a GPE."""
+    names = {surfaces[start:end].casefold() for start, end in places}
+    return {m.text: "GPE" for m in mentions if m.text.casefold() in names}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from services.tag.backend import Mention, TaggerBackend
 from services.tag.consistency import harmonise_labels, propagate_mentions
-from services.tag.datelines import with_datelines
+from services.tag.datelines import dateline_evidence, dateline_places, with_datelines
 from services.tag.name_evidence import defined_acronyms
 from services.tag.options import TagOptions
 from services.tag.places import PlaceCodes
@@ -27,12 +27,13 @@ def _reconcile(text: str, model_text: str, found: list[Mention], options: TagOpt
     trimmed = [piece for m in found for piece in tidy(m, model_text, articles=options.trim_articles, breaks=options.tidy_spans)]
     if options.country_names:
         trimmed = [_as_country(m, places) for m in trimmed]
-    if options.datelines:
-        trimmed = with_datelines(text, trimmed, model_text)
+    # Datelines are found in the original text: their capitals are the signal.
+    dateline = dateline_places(text) if options.datelines else []
+    trimmed = with_datelines(trimmed, dateline, model_text)
     mentions = [m for m in trimmed if m.label in options.labels]
     acronyms = defined_acronyms(model_text, mentions) if options.acronyms else {}
     if options.harmonise_labels:
-        mentions = harmonise_labels(mentions, acronyms)
+        mentions = harmonise_labels(mentions, acronyms | dateline_evidence(mentions, dateline, model_text))
     if options.propagate_mentions:
         countries = places.find_country_names(model_text) if options.country_names else []
         mentions = propagate_mentions(model_text, mentions, countries, acronyms)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.tag.backend import Mention
-from services.tag.datelines import dateline_places, with_datelines
+from services.tag.datelines import dateline_evidence, dateline_places, with_datelines
 
 
 @pytest.mark.parametrize(
@@ -37,5 +37,11 @@ def test_slugs_sentences_and_late_lines_are_not_datelines(text: str) -> None:
 def test_dateline_replaces_overlapping_model_mentions() -> None:
     text = "PHNOM PENH 1996-08-30\nKing Sihanouk returned."
     mentions = [Mention("PHNOM", "PERSON", 0, 5), Mention("Sihanouk", "PERSON", 27, 35)]
-    result = with_datelines(text, mentions)
+    result = with_datelines(mentions, dateline_places(text), text)
     assert sorted((m.text, m.label) for m in result) == [("PHNOM PENH", "GPE"), ("Sihanouk", "PERSON")]
+
+
+def test_the_dateline_place_is_a_place_wherever_the_body_names_it() -> None:
+    text = "LONGYEAR , Norway 1996-08-30\nRescuers in Longyear said."
+    mentions = [Mention("LONGYEAR", "GPE", 0, 8), Mention("Longyear", "PERSON", 41, 49)]
+    assert dateline_evidence(mentions, dateline_places(text), text) == {"LONGYEAR": "GPE", "Longyear": "GPE"}
