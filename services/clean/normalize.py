@@ -26,6 +26,8 @@ _MAYBE_MOJIBAKE = re.compile(
     "[\u00c2-\u00f4\u0420\u0421][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u0400-\u045f]"
 )
+# Surrogate code points: a pair escaped separately (ftfy joins it) or a lone half (cannot be encoded).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 controls except tab and newlines, DEL and C1 controls: never text, often the trace of a binary blob.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -34,9 +36,9 @@ def repair(text: str) -> str:
     """Fix mojibake and control characters, NFC-normalise and unify line breaks."""
     # ftfy walks the text line by line and is the slowest step of the stage; text with no sign
     # of mojibake (always true of ASCII) only needs its control characters removed.
-    suspicious = not text.isascii() and _MAYBE_MOJIBAKE.search(text) is not None and is_bad(text)
+    suspicious = not text.isascii() and ((_MAYBE_MOJIBAKE.search(text) is not None and is_bad(text)) or _SURROGATE.search(text) is not None)
     fixed = ftfy.fix_text(text, config=_FTFY_CONFIG) if suspicious else text
-    fixed = _CONTROL.sub("", fixed)
+    fixed = _SURROGATE.sub("", _CONTROL.sub("", fixed))
     fixed = fixed.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", fixed))
 

@@ -36,3 +36,9 @@ def test_lines_of_keeps_blank_lines_as_empty_strings() -> None:
 
 def test_paragraphs_are_separated_by_exactly_one_blank_line() -> None:
     assert join_paragraphs(["One.", "", "  ", "Two  words.", "Three."]) == "One.\n\nTwo words.\n\nThree."
+
+
+def test_surrogate_pairs_are_joined_and_lone_halves_replaced() -> None:
+    repaired = repair("smile \ud83d\ude00 and a lone \ud83d half")
+    assert repaired == "smile \U0001f600 and a lone \ufffd half"
+    repaired.encode("utf-8")  # encodable, so it can go on the topic
