@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,6 +44,9 @@ class SpacyBackend:
         self.model = model
         self.batch_size = batch_size
         self.max_chars = max_chars
+        # One pipeline is not safe to run from two threads at once (memory zones must not nest);
+        # for parallelism use one backend per process (see services.tag.worker).
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, model: str = DEFAULT_MODEL, *, batch_size: int = 32, max_chars: int = DEFAULT_MAX_CHARS) -> SpacyBackend:
@@ -70,7 +74,7 @@ class SpacyBackend:
         found: list[list[Mention]] = [[] for _ in texts]
         # A service sees new words forever; the memory zone drops the strings and lexemes each batch
         # adds to the shared vocab, so RSS stays flat. Docs must not outlive it: copy mentions out.
-        with self.nlp.memory_zone():
+        with self._lock, self.nlp.memory_zone():
             for owner, offset, doc in zip(owners, offsets, self.nlp.pipe(pieces, batch_size=self.batch_size), strict=True):
                 found[owner].extend(Mention(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents)
         return found
