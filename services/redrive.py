@@ -30,7 +30,7 @@ from services.settings import Settings
 log = structlog.get_logger("newsflow.redrive")
 
 LEDGER_SUFFIX = ".redriven"
-TRANSACTION_SIZE = 500  # letters per transaction: bounded by the transaction timeout, not by correctness
+TRANSACTION_SIZE = 100  # letters per transaction: bounded by the transaction timeout, not by correctness
 
 
 class RedriveConflictError(RuntimeError):
