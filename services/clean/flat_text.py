@@ -120,6 +120,15 @@ def _without_standfirst(kept: list[int], scores: list[float], signals: list[Line
     return kept
 
 
+def _score_cut_off_paragraphs(scores: list[float], signals: list[LineSignals], *, stopwords_known: bool) -> None:
+    """A paragraph ending in "..." right below article prose is the article cut off (a paywall),
+    not a teaser: it scores as prose. Teasers follow headlines or other teasers."""
+    for index in range(1, len(scores)):
+        previous = signals[index - 1]
+        if signals[index].truncated and scores[index] < 0 and scores[index - 1] > 0 and not previous.truncated:
+            scores[index] = content_score(signals[index]._replace(truncated=False), stopwords_known=stopwords_known)
+
+
 def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
     long_lines = [s for s in signals if s.words >= 12]
     if not long_lines:
@@ -145,6 +154,7 @@ def extract_flat(
         _TEMPLATE_SCORE if line in template else content_score(signal, stopwords_known=stopwords_known)
         for line, signal in zip(content, signals, strict=True)
     ]
+    _score_cut_off_paragraphs(scores, signals, stopwords_known=stopwords_known)
     start = 1 if title else 0
     repeat = find_repeat(content, title, start=start) if title else None
     if repeat is not None:

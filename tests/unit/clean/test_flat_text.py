@@ -76,3 +76,10 @@ def test_known_article_is_not_treated_as_template() -> None:
 def test_an_ad_slot_does_not_cut_off_the_paragraph_above_it() -> None:
     page = _page(_NAV, _BODY[:1], ["Advertisement"], _BODY[1:], _FOOTER)
     assert extract_flat(page).body_lines == _BODY
+
+
+def test_paragraph_cut_off_by_a_paywall_stays_but_teasers_ending_in_dots_do_not() -> None:
+    cut_off = "The quarterback did not suffer a concussion, but the league suspended the defensive end for the rest of the season and..."
+    teasers = ["Breaking News", "Council approves budget The council on Tuesday approved a budget that will raise local taxes for..."]
+    page = _page(_NAV, _BODY, [cut_off], ["To read the full story", "Subscribe"], teasers, _FOOTER)
+    assert extract_flat(page).body_lines == [*_BODY, cut_off]
