@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ import pytest
 
 from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
 from services.settings import Settings
+from tests.integration import harness
 
 TEST_KAFKA_PORT = 19092
 
@@ -47,7 +47,4 @@ def topic_prefix() -> str:
 
 @pytest.fixture
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    return harness.free_port()

@@ -1,0 +1,251 @@
+"""What the failure drills share: a stream of distinct events, stage processes to start and kill, and an accountant."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+
+from tests.conftest import REPO_ROOT
+
+_SUBJECTS = [
+    "council",
+    "museum",
+    "harbour",
+    "railway",
+    "school",
+    "hospital",
+    "bakery",
+    "library",
+    "orchestra",
+    "brewery",
+    "airport",
+    "university",
+]
+_PLACES = [
+    "Elsmere",
+    "Larkfield",
+    "Coldwater",
+    "Hartsbridge",
+    "Valbonne",
+    "Lindenau",
+    "Marlow",
+    "Brackley",
+    "Oakham",
+    "Tenbury",
+    "Wexcombe",
+    "Ashby",
+]
+_VERBS = [
+    "approved",
+    "delayed",
+    "announced",
+    "rejected",
+    "expanded",
+    "reviewed",
+    "funded",
+    "opened",
+    "closed",
+    "renamed",
+    "relocated",
+    "audited",
+]
+_THINGS = [
+    "budget",
+    "plan",
+    "timetable",
+    "contract",
+    "extension",
+    "survey",
+    "partnership",
+    "programme",
+    "tender",
+    "lease",
+    "inquiry",
+    "festival",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def drill_events(count: int, *, seed: int = 7, prefix: str = "drill") -> list[bytes]:
+    """Raw events with distinct ids and bodies different enough that none is a near duplicate of another."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible test stream, not a secret
+    events = []
+    for number in range(count):
+        sentences = [
+            f"The {rng.choice(_SUBJECTS)} of {rng.choice(_PLACES)} {rng.choice(_VERBS)} its {rng.choice(_THINGS)} "
+            f"on day {rng.randint(1, 9999)} after {rng.randint(2, 999)} residents wrote to the {rng.choice(_SUBJECTS)}."
+            for _ in range(4)
+        ]
+        text = f"Report {number} from {rng.choice(_PLACES)}\n" + " ".join(sentences)
+        event = {"id": f"{prefix}-{number}", "fetched_at": "2026-11-20T08:00:00Z", "source": "Drill Wire", "text": text}
+        events.append(json.dumps(event).encode())
+    return events
+
+
+async def produce(bootstrap: str, topic: str, values: list[bytes], *, max_request_size: int = 1024 * 1024) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, max_request_size=max_request_size)
+    await producer.start()
+    try:
+        pending = [await producer.send(topic, value, key=json.loads(value).get("id", "").encode() or None) for value in values]
+        for future in pending:
+            await future
+    finally:
+        await producer.stop()
+
+
+@dataclass
+class Accounting:
+    """How often each article id came out on each output topic."""
+
+    per_topic: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def total(self) -> Counter[str]:
+        combined: Counter[str] = Counter()
+        for counts in self.per_topic.values():
+            combined.update(counts)
+        return combined
+
+    def missing(self, ids: set[str]) -> set[str]:
+        return ids - set(self.total())
+
+    def doubled(self) -> dict[str, int]:
+        return {article: seen for article, seen in self.total().items() if seen > 1}
+
+
+def _article_id(topic: str, value: dict[str, Any]) -> str:
+    return str(value.get("article_id") if topic.endswith("dlq") else value["id"])
+
+
+async def account(bootstrap: str, topics: list[str], ids: set[str], *, timeout_s: float, isolation: str = "read_committed") -> Accounting:
+    """Read the outputs from the start until every id is seen (or time runs out), then a little longer for doubles."""
+    consumer = AIOKafkaConsumer(
+        *topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest", isolation_level=isolation, enable_auto_commit=False
+    )
+    await consumer.start()
+    result = Accounting({topic: Counter() for topic in topics})
+    deadline = time.monotonic() + timeout_s
+    try:
+        while result.missing(ids) and time.monotonic() < deadline:
+            await _drain(consumer, result, timeout_ms=500)
+        await _drain(consumer, result, timeout_ms=3_000)
+    finally:
+        await consumer.stop()
+    return result
+
+
+async def _drain(consumer: AIOKafkaConsumer, result: Accounting, *, timeout_ms: int) -> None:
+    for partition, records in (await consumer.getmany(timeout_ms=timeout_ms, max_records=5_000)).items():
+        for record in records:
+            result.per_topic[partition.topic][_article_id(partition.topic, json.loads(record.value))] += 1
+
+
+async def wait_for_outputs(bootstrap: str, topics: list[str], at_least: int, *, timeout_s: float, partitions_per_topic: int = 3) -> int:
+    """Wait until the topics hold at least so many records, committed or not: how far the stages have got."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    deadline = time.monotonic() + timeout_s
+    seen = 0
+    try:
+        partitions = [TopicPartition(topic, number) for topic in topics for number in range(partitions_per_topic)]
+        consumer.assign(partitions)
+        while time.monotonic() < deadline:
+            seen = int(sum((await consumer.end_offsets(partitions)).values()))
+            if seen >= at_least:
+                return seen
+            await asyncio.sleep(0.2)
+    finally:
+        await consumer.stop()
+    raise AssertionError(f"only {seen} outputs after {timeout_s}s, wanted {at_least}")
+
+
+@dataclass
+class StageProcess:
+    """One `newsflow run` process with its own settings; killed for sure when the test ends."""
+
+    environment: dict[str, str]
+    log_path: Path
+    stage: str | None = None
+    process: subprocess.Popen[bytes] | None = None
+    _log: IO[bytes] | None = None
+
+    def start(self) -> StageProcess:
+        self._log = self.log_path.open("ab")
+        command = [sys.executable, "-m", "services.cli", "run", *(["--stage", self.stage] if self.stage else [])]
+        self.process = subprocess.Popen(command, env=self.environment, cwd=REPO_ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self, timeout_s: float = 120.0) -> None:
+        port = self.environment["NEWSFLOW_HTTP_PORT"]
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            assert self.process.poll() is None, f"newsflow run exited early; see {self.log_path}"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"not ready after {timeout_s}s; see {self.log_path}")
+
+    def kill(self) -> None:
+        """kill -9: no shutdown code runs."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def terminate(self, timeout_s: float = 45.0) -> tuple[int, float]:
+        """SIGTERM; returns the exit code and how long the process took to leave."""
+        assert self.process is not None
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=timeout_s)
+        return code, time.monotonic() - started
+
+    def close(self) -> None:
+        self.kill()
+        if self._log is not None:
+            self._log.close()
+
+
+def stage_environment(
+    bootstrap: str, prefix: str, port: int, state_dir: Path, *, delivery: str = "exactly-once", instance: str = "a"
+) -> dict[str, str]:
+    return {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "NEWSFLOW_TOPIC_PREFIX": prefix,
+        "NEWSFLOW_GROUP_PREFIX": f"{prefix}group",
+        "NEWSFLOW_HTTP_PORT": str(port),
+        "NEWSFLOW_HTTP_HOST": "127.0.0.1",
+        "NEWSFLOW_DEDUP_STATE_PATH": str(state_dir / "dedup-state"),
+        "NEWSFLOW_DELIVERY": delivery,
+        "NEWSFLOW_INSTANCE_ID": instance,
+        "NEWSFLOW_LOG_FORMAT": "json",
+        "NEWSFLOW_LOG_LEVEL": "warning",
+        "NEWSFLOW_RETRY_BACKOFF_S": "0.5",
+        "NEWSFLOW_BATCH_MAX_RECORDS": "64",
+    }
