@@ -18,6 +18,7 @@ from services.chassis.logs import configure_logging
 from services.chassis.metrics import Metrics
 from services.chassis.service import StageService, make_broker
 from services.pipeline import make_runners, open_stages, parse_stage_names
+from services.replay_cli import add_replay_commands
 from services.settings import Settings
 from services.topics import STAGE_ORDER, Topics
 
@@ -166,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("path", help="extraction: data folder; entities: CoNLL file; duplicates: events.jsonl")
     evaluate.add_argument("--no-site-learning", action="store_true", help="extraction without per-site template learning")
     evaluate.set_defaults(handler=cmd_eval)
+
+    add_replay_commands(commands)
     return parser
 
 
