@@ -22,8 +22,6 @@ _TEMPLATE_SCORE = -1.5
 _MIN_PAGE_STOPWORD_RATIO = 0.08
 # Content words needed before a section-end heading ("Comments", "Related") ends the article.
 _MIN_WORDS_BEFORE_END = 25
-# Lines this long are prose, not template candidates, when a page mostly repeats a known one.
-_PROSE_WORDS = 12
 # A related heading followed by a time line within this many lines introduces a stream of teasers.
 _DATED_ITEMS_WINDOW = 6
 
@@ -33,21 +31,6 @@ class FlatExtraction:
     body_lines: list[str]
     title: str | None
     related: list[RelatedItem] = field(default_factory=list)
-
-
-def trustworthy_template(template: set[str], lines: list[str]) -> set[str]:
-    """The site template to drop from this page, unless the page mostly repeats an earlier one.
-
-    When most of a page's prose is "known", the page is a re-crawl or an update of an article
-    already seen, not a new article in the site's frame: then only short lines are dropped, so
-    the dedup stage still sees the full copy.
-    """
-    if not template:
-        return template
-    prose = [line for line in lines if signals_of(line).words >= _PROSE_WORDS]
-    if prose and sum(1 for line in prose if line in template) > 0.5 * len(prose):
-        return {line for line in template if signals_of(line).words < _PROSE_WORDS}
-    return template
 
 
 def _best_run(scores: list[float], start: int) -> tuple[int, int]:
@@ -130,6 +113,7 @@ def _score_cut_off_paragraphs(scores: list[float], signals: list[LineSignals], *
 
 
 def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
+    """Whether the page's prose is in a language the stopword list covers."""
     long_lines = [s for s in signals if s.words >= 12]
     if not long_lines:
         return True

@@ -8,9 +8,29 @@ halves after `half_life_pages` further pages of its site, so a changed template 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+_WORD = re.compile(r"\w+")
+# Lines this long are prose, not template candidates, when a page mostly repeats a known one.
+_PROSE_WORDS = 12
+
+
+def trustworthy_template(template: set[str], lines: list[str]) -> set[str]:
+    """The site template to drop from this page, unless the page mostly repeats an earlier one.
+
+    When most of a page's prose is "known", the page is a re-crawl or an update of an article
+    already seen, not a new article in the site's frame: then only short lines are dropped, so
+    the dedup stage still sees the full copy.
+    """
+    if not template:
+        return template
+    prose = [line for line in lines if len(_WORD.findall(line)) >= _PROSE_WORDS]
+    if prose and sum(1 for line in prose if line in template) > 0.5 * len(prose):
+        return {line for line in template if len(_WORD.findall(line)) < _PROSE_WORDS}
+    return template
 
 
 def _key(line: str) -> int:

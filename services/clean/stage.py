@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from services.clean.body_check import rejection_detail
-from services.clean.flat_text import extract_flat, trustworthy_template
+from services.clean.flat_text import extract_flat
 from services.clean.headline import headline_core, matches_headline
 from services.clean.html_extract import extract_html
 from services.clean.html_recall import complete_paragraphs
 from services.clean.language import LanguageDetector
 from services.clean.line_signals import SignalCache, is_page_furniture
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
-from services.clean.site_memory import SiteMemory
+from services.clean.site_memory import SiteMemory, trustworthy_template
 from services.ids import article_id
 from services.messages import CleanArticle, RawArticle, RelatedItem
 from services.stage import Rejection
@@ -39,6 +40,16 @@ def _without_leading_title(paragraphs: list[str], title: str | None) -> list[str
     if content and title and matches_headline(content[0], headline_core(title)):
         return content[1:]
     return content
+
+
+@dataclass(frozen=True)
+class _Extraction:
+    """What either input yields before the body is finished."""
+
+    source_text: str
+    paragraphs: list[str]
+    title: str | None
+    related: list[RelatedItem] = field(default_factory=list)
 
 
 class CleanStage:
@@ -66,26 +77,26 @@ class CleanStage:
             return set()
         return trustworthy_template(self._sites.template_then_observe(site, lines), lines)
 
+    def _from_html(self, raw: RawArticle, html: str, site: str | None) -> _Extraction:
+        extraction = extract_html(html, url=raw.url)
+        paragraphs = [line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line]
+        page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
+        paragraphs = complete_paragraphs(paragraphs, page_lines, min_words=self._min_words, signals_for=self._signals)
+        template = self._learn_template(site, paragraphs)
+        paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
+        return _Extraction(source_text=html, paragraphs=paragraphs, title=extraction.title or raw.title)
+
+    def _from_text(self, raw: RawArticle, text: str, site: str | None) -> _Extraction:
+        lines = [line for line in lines_of(text) if line]
+        flat = extract_flat(lines, template=self._learn_template(site, lines), signals_for=self._signals)
+        # The crawler's title beats a guess from the first line of flattened text.
+        return _Extraction(source_text=text, paragraphs=flat.body_lines, title=raw.title or flat.title, related=flat.related)
+
     def _clean_one(self, raw: RawArticle) -> BaseModel | Rejection:
         site = _site_of(raw)
-        related: list[RelatedItem] = []
-        if raw.html and raw.html.strip():
-            source_text = raw.html
-            extraction = extract_html(raw.html, url=raw.url)
-            paragraphs = [line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line]
-            page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
-            paragraphs = complete_paragraphs(paragraphs, page_lines, min_words=self._min_words, signals_for=self._signals)
-            template = self._learn_template(site, paragraphs)
-            paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
-            title = extraction.title
-        else:
-            source_text = raw.text or ""
-            lines = [line for line in lines_of(source_text) if line]
-            flat = extract_flat(lines, template=self._learn_template(site, lines), signals_for=self._signals)
-            # The crawler's title beats a guess from the first line of flattened text.
-            paragraphs, title, related = flat.body_lines, raw.title or flat.title, flat.related
-        title = clean_line(repair(title)) if title else (raw.title or None)
-        body = join_paragraphs(_without_leading_title(paragraphs, title))
+        extracted = self._from_html(raw, raw.html, site) if raw.html and raw.html.strip() else self._from_text(raw, raw.text or "", site)
+        title = clean_line(repair(extracted.title)) if extracted.title else None
+        body = join_paragraphs(_without_leading_title(extracted.paragraphs, title))
         word_count = len(_WORD.findall(body))
         if (detail := rejection_detail(body, min_words=self._min_words, words=word_count)) is not None:
             return Rejection("empty_body", detail)
@@ -97,12 +108,12 @@ class CleanStage:
             source=raw.source,
             fetched_at=raw.fetched_at,
             published_at=raw.published_at,
-            title=title,
+            title=title or None,
             body=body,
             language=guess.code or raw.language,
             language_confidence=guess.confidence,
             word_count=word_count,
-            removed_chars=max(0, len(source_text) - len(body)),
-            related=related,
+            removed_chars=max(0, len(extracted.source_text) - len(body)),
+            related=extracted.related,
             metadata=raw.metadata,
         )

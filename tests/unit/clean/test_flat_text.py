@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.clean.flat_text import extract_flat, trustworthy_template
+from services.clean.flat_text import extract_flat
 
 _BODY = [
     "The harbour authority approved a plan on Tuesday to rebuild the northern breakwater, which was damaged in last winter's storms.",
@@ -64,13 +64,6 @@ def test_template_lines_are_dropped_even_when_they_read_as_prose() -> None:
 def test_page_of_chrome_only_has_no_body() -> None:
     assert extract_flat(_page(_NAV, _FOOTER)).body_lines == []
     assert extract_flat([]).body_lines == []
-
-
-def test_known_article_is_not_treated_as_template() -> None:
-    """A re-crawl of an article already seen keeps its prose; only short known lines go."""
-    template = {*_BODY, "Home"}
-    assert trustworthy_template(template, _page(_NAV, _BODY)) == {"Home"}
-    assert trustworthy_template({"Home"}, _page(_NAV, _BODY)) == {"Home"}
 
 
 def test_an_ad_slot_does_not_cut_off_the_paragraph_above_it() -> None:

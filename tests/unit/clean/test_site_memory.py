@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.clean.site_memory import SiteMemory
+from services.clean.site_memory import SiteMemory, trustworthy_template
 
 _FRAME = ["Home", "Sport", "Subscribe to our newsletter for the best stories of the week."]
 
@@ -69,3 +69,15 @@ def test_template_then_observe_matches_the_two_calls() -> None:
         one.observe("example.com", page)
         assert two.template_then_observe("example.com", page) == expected
     assert expected == set(_FRAME)
+
+
+def test_known_article_is_not_treated_as_template() -> None:
+    """A re-crawl of an article already seen keeps its prose; only short known lines go."""
+    body = [
+        "The harbour authority approved a plan on Tuesday to rebuild the northern breakwater after the storms.",
+        "Engineers say the new structure will be two metres higher and built from heavier rock than before.",
+    ]
+    page = ["Home", "Sport", *body]
+    assert trustworthy_template({*body, "Home"}, page) == {"Home"}
+    assert trustworthy_template({"Home", "Sport"}, page) == {"Home", "Sport"}
+    assert trustworthy_template(set(), page) == set()
