@@ -78,6 +78,10 @@ _COMMENT_HEADINGS = frozenset(
 )  # fmt: skip
 # "[ 167 comments ]", "12 Comments", "Comments (3)": comment counters open the comment thread.
 _COMMENT_COUNTER = re.compile(r"^\W*(\d+\s+)?(comments?|kommentare?|commentaires?|comentários?|comentarios?|commenti)\W*(\(\d+\)|\d+)?\W*$")
+# "More in Space", "More from CBS News", "More Great WIRED Stories", "Top Stories", "Latest News".
+_MORE_HEADING = re.compile(
+    r"^(more (in|from) \S.{0,40}|(more|other|latest|top|popular|trending)\b.{0,30}\b(stories|news|articles|posts|videos|reads))$"
+)
 _TRAILING_PUNCT = " \t:.\u2026\u00bb>|\u203a-\u2013\u2014"
 
 
@@ -88,8 +92,7 @@ def normalise_phrase(line: str) -> str:
 
 def is_section_end(line: str) -> bool:
     """A heading after which the page stops being the article (comments, related stories, tags)."""
-    phrase = normalise_phrase(line)
-    return phrase in SECTION_END_LINES or bool(_COMMENT_COUNTER.match(phrase)) or phrase.startswith(("more in ", "more from "))
+    return phrase_kinds(line.casefold())[1]
 
 
 # Ad slots inside the article: chrome, but a pause in the article rather than evidence against it.
@@ -106,7 +109,7 @@ def phrase_kinds(folded_line: str) -> tuple[bool, bool, bool]:
     """(is_chrome, is_section_end, is_ad_marker) of an already case-folded line, for the per-line hot path."""
     phrase = folded_line.rstrip(_TRAILING_PUNCT).strip()
     in_section_ends = phrase in SECTION_END_LINES
-    section_end = in_section_ends or phrase.startswith(("more in ", "more from ")) or bool(_COMMENT_COUNTER.match(phrase))
+    section_end = in_section_ends or bool(_MORE_HEADING.match(phrase)) or bool(_COMMENT_COUNTER.match(phrase))
     ad_marker = phrase in AD_MARKERS
     chrome = ad_marker or in_section_ends or phrase in CHROME_LINES or bool(_CHROME_PREFIX.match(phrase))
     return chrome, section_end, ad_marker
@@ -119,9 +122,8 @@ def is_comment_heading(line: str) -> bool:
 
 
 def is_chrome(line: str) -> bool:
-    """Navigation, sharing or legal boilerplate."""
-    phrase = normalise_phrase(line)
-    return phrase in CHROME_LINES or phrase in SECTION_END_LINES or bool(_CHROME_PREFIX.match(phrase))
+    """Navigation, sharing, legal boilerplate, section headings or an ad slot's label."""
+    return phrase_kinds(line.casefold())[0]
 
 
 # Headings above teasers of other articles; what follows them is parsed into `related`.
@@ -142,4 +144,5 @@ RELATED_HEADINGS = frozenset(
 
 def is_related_heading(line: str) -> bool:
     """A heading above teasers of other articles ("Related Articles", "Lesen Sie auch", ...)."""
-    return normalise_phrase(line) in RELATED_HEADINGS
+    phrase = normalise_phrase(line)
+    return phrase in RELATED_HEADINGS or bool(_MORE_HEADING.match(phrase))

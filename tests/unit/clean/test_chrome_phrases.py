@@ -28,7 +28,12 @@ def test_chrome_lines(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["The comments were removed after the hearing.", "Related articles in the archive show the same pattern.", "Home prices rose."],
+    [
+        "The comments were removed after the hearing.",
+        "Related articles in the archive show the same pattern.",
+        "Home prices rose.",
+        "More than 100 people died in the floods on Tuesday.",
+    ],
 )
 def test_sentences_that_mention_chrome_words_are_not_chrome(line: str) -> None:
     assert not is_chrome(line)
