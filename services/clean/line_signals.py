@@ -12,7 +12,9 @@ _WORD = re.compile(r"\w+")
 # Scripts written without spaces: a "word" there is roughly two characters.
 _FIRST_UNSPACED = "\u0e00"
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
-_SENTENCE_MARKS = frozenset(".!?\u2026\u3002\uff01\uff1f")
+# Full stops, question and exclamation marks of Latin, CJK, Arabic/Urdu, Devanagari, Armenian,
+# Ethiopic and Myanmar script.
+_SENTENCE_MARKS = frozenset(".!?\u2026\u3002\uff01\uff0e\uff1f\u061f\u06d4\u0964\u0965\u0589\u1362\u104b")
 _CLOSERS = "\"'\u201d\u2019\u00bb)]"
 # "2 hours ago", "Nov 18 52 photos", "Rating: 36 Votes", "9H ago 01:01:43": stream metadata, not prose.
 _STREAM_METADATA = re.compile(

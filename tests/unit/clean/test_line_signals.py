@@ -36,3 +36,15 @@ def test_long_line_without_function_words_is_discounted_as_a_list() -> None:
 
 def test_unspaced_scripts_count_about_two_characters_per_word() -> None:
     assert signals_of("\u4eca\u5929\u5e02\u8bae\u4f1a\u6279\u51c6\u4e86\u65b0\u6865\u7684\u9884\u7b97\u3002").words >= 6
+
+
+def test_sentence_end_in_several_scripts() -> None:
+    for line in [
+        "Il a dit oui.",
+        "\u4eca\u5929\u4e0b\u96e8\u3002",
+        "\u0647\u0644 \u0647\u0630\u0627 \u0635\u062d\u064a\u062d\u061f",
+        "\u092f\u0939 \u0938\u091a \u0939\u0948\u0964",
+        "\u201cYes,\u201d he said.\u201d",
+    ]:
+        assert signals_of(line).sentence_end, line
+    assert not signals_of("World News").sentence_end
