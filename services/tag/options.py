@@ -13,6 +13,8 @@ class TagOptions:
     """Switches for each document-level correction, so each one's effect can be measured alone."""
 
     labels: frozenset[str] = NAMED_LABELS
+    # The model is English; other languages would get confident nonsense. None: tag every article.
+    languages: frozenset[str] | None = frozenset({"en"})
     truecase_shouting: bool = True
     trim_articles: bool = True
     tidy_spans: bool = True

@@ -29,9 +29,15 @@ class TagStage:
         self.places = places or PlaceCodes()
 
     def process(self, batch: Sequence[UniqueArticle]) -> list[BaseModel | Rejection]:
-        """One EnrichedArticle per input, in input order."""
-        found = find_mentions(self.backend, [article.body for article in batch], self.options, self.places)
-        return [self._enrich(article, mentions) for article, mentions in zip(batch, found, strict=True)]
+        """One EnrichedArticle per input, in input order; articles in other languages get no entities."""
+        taggable = [index for index, article in enumerate(batch) if self._in_model_language(article)]
+        found = find_mentions(self.backend, [batch[index].body for index in taggable], self.options, self.places)
+        mentions: dict[int, list[Mention]] = dict(zip(taggable, found, strict=True))
+        return [self._enrich(article, mentions.get(index, [])) for index, article in enumerate(batch)]
+
+    def _in_model_language(self, article: UniqueArticle) -> bool:
+        languages = self.options.languages
+        return languages is None or article.language is None or article.language in languages
 
     def _enrich(self, article: UniqueArticle, mentions: list[Mention]) -> EnrichedArticle:
         groups = group_mentions(mentions, self.places.code)
@@ -52,4 +58,6 @@ class TagStage:
                 )
         entities = [by_mention[index] for index in range(len(mentions))]
         summary = summarise(groups, scores, self.options.summary_size)
-        return EnrichedArticle(**article.model_dump(), entities=entities, summary=summary)
+        # Only the UniqueArticle fields: a replayed EnrichedArticle must not bring its old entities.
+        fields = article.model_dump(include=set(UniqueArticle.model_fields))
+        return EnrichedArticle(**fields, entities=entities, summary=summary)

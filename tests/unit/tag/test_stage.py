@@ -83,3 +83,17 @@ def test_is_deterministic(spacy_backend: SpacyBackend) -> None:
 def test_stage_pickles_by_model_name(spacy_backend: SpacyBackend) -> None:
     copy = pickle.loads(pickle.dumps(TagStage(spacy_backend)))  # noqa: S301 - our own bytes
     assert copy.process([make_article(BODY)]) == TagStage(spacy_backend).process([make_article(BODY)])
+
+
+def test_articles_in_other_languages_get_no_entities(spacy_backend: SpacyBackend) -> None:
+    german = make_article("Sergej Lawrow traf Kim Jong-un in Pjöngjang.", article_id="de").model_copy(update={"language": "de"})
+    english = make_article(BODY, article_id="en").model_copy(update={"language": "en"})
+    results = TagStage(spacy_backend).process([german, english])
+    assert [len(r.entities) > 0 for r in results if isinstance(r, EnrichedArticle)] == [False, True]
+
+
+def test_a_replayed_enriched_article_is_tagged_afresh(spacy_backend: SpacyBackend) -> None:
+    (first,) = TagStage(spacy_backend).process([make_article(BODY)])
+    assert isinstance(first, EnrichedArticle)
+    (again,) = TagStage(spacy_backend).process([first])
+    assert again == first
