@@ -61,7 +61,8 @@ CHROME_LINES = frozenset(
 
 # Line starts that mark boilerplate whatever follows (legal lines, share prompts, bylines of photos).
 _CHROME_PREFIXES = (
-    "copyright", "©", "(c) ", "all rights reserved", "follow us", "sign up for", "subscribe to", "share on",
+    "copyright", "©", "(c) ", "all rights reserved", "log in ", "login ", "sign in ", "follow us", "sign up for",
+    "subscribe to", "share on",
     "share this", "click here", "read more:", "related:", "tags:", "tag:", "filed under", "posted in", "image:",
     "photo:", "credit:", "getty images", "(image:", "explore what", "download the", "get the app", "advertisement",
     "this article was", "this website uses cookies", "this site uses cookies", "we use cookies",

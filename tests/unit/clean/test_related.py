@@ -36,5 +36,36 @@ def test_no_heading_means_no_related_items() -> None:
 
 
 def test_heading_before_start_is_ignored_and_comments_end_the_list() -> None:
-    lines = ["Related Articles", "Old teaser", _SUMMARY, "Body.", "Related", "New teaser", _SUMMARY, "Comments", "Reader view", _SUMMARY]
-    assert find_related(lines, start=3) == [RelatedItem(title="New teaser")]
+    lines = [
+        "Related Articles",
+        "An old teaser about the port",
+        _SUMMARY,
+        "Body.",
+        "Related",
+        "A new teaser about the port",
+        _SUMMARY,
+        "Comments",
+        "A reader's view of the port",
+        _SUMMARY,
+    ]
+    assert find_related(lines, start=3) == [RelatedItem(title="A new teaser about the port")]
+
+
+def test_chrome_dates_and_forms_under_the_heading_are_not_teasers() -> None:
+    lines = [
+        "Related",
+        "Log in Privacy Policy",
+        _SUMMARY,
+        "November 16, 2016",
+        _SUMMARY,
+        "Media Kit",
+        _SUMMARY,
+        "- November 20, 2019",
+        "Join our newsletter",
+    ]
+    assert find_related(lines) == []
+
+
+def test_a_carousel_repeating_its_teasers_gives_each_once() -> None:
+    lines = ["Read more", "Talks to continue next week", _SUMMARY, "Talks to continue next week", _SUMMARY]
+    assert find_related(lines) == [RelatedItem(title="Talks to continue next week")]
