@@ -50,7 +50,7 @@ _SPACES = re.compile(r"\s+")
 _CAPITALISED_RUN = re.compile(r"(?<![\w.])[A-Z][\w'.-]*(?:[ ](?:(?:of|and|the)[ ])?[A-Z][\w'.-]*)*")
 _WORD_IN_RUN = re.compile(r"\S+")
 # Country names that are also common first names or parts of other names.
-_AMBIGUOUS = frozenset({"jordan", "chad", "georgia", "jersey", "guinea", "niger", "dominica", "man"})
+_AMBIGUOUS = frozenset({"jordan", "chad", "georgia", "jersey", "guinea", "niger", "dominica"})
 _MAX_NAME_WORDS = 5
 
 

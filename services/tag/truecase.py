@@ -16,7 +16,7 @@ from collections.abc import Callable
 _WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?")
 _CASED = re.compile(r"[^\W\d_]")
 # Acronyms that read as function words in lower case ("US" is not "us" in a headline).
-_KEEP_UPPER = frozenset({"US", "UK", "UN", "EU", "IT"})
+_KEEP_UPPER = frozenset({"US", "UK", "UN", "EU"})
 
 
 def is_shouting(line: str) -> bool:
