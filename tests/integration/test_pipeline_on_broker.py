@@ -81,6 +81,7 @@ def running_pipeline(
         "NEWSFLOW_DEDUP_STATE_PATH": str(tmp_path / "dedup-state"),
         "NEWSFLOW_LOG_FORMAT": "json",
         "NEWSFLOW_LAG_INTERVAL_S": "0.5",
+        "NEWSFLOW_TAG_WORKERS": "2",
     }
     created = subprocess.run([*NEWSFLOW, "topics", "create"], env=environment, check=False, cwd=REPO_ROOT, capture_output=True, text=True)
     assert created.returncode == 0, created.stderr
