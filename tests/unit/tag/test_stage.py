@@ -6,7 +6,8 @@ import pickle
 
 import pytest
 
-from services.messages import EnrichedArticle
+from services.messages import EnrichedArticle, UniqueArticle
+from services.stage import Stage
 from services.tag import SpacyBackend, TagStage
 from tests.unit.tag.articles import make_article
 
@@ -97,3 +98,8 @@ def test_a_replayed_enriched_article_is_tagged_afresh(spacy_backend: SpacyBacken
     assert isinstance(first, EnrichedArticle)
     (again,) = TagStage(spacy_backend).process([first])
     assert again == first
+
+
+def test_satisfies_the_stage_protocol(spacy_backend: SpacyBackend) -> None:
+    stage: Stage[UniqueArticle] = TagStage(spacy_backend)
+    assert (stage.name, stage.input_model) == ("tag", UniqueArticle)

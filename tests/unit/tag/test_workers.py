@@ -63,3 +63,10 @@ def test_long_texts_are_tagged_in_pieces_with_whole_text_offsets(spacy_backend: 
     (mentions,) = small.entities([text])
     assert [m.text for m in mentions if m.label == "PERSON"] == ["Sergey Lavrov"] * 6
     assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_new_words_do_not_grow_the_vocab(spacy_backend: SpacyBackend) -> None:
+    """The memory zone keeps a long-running tagger's memory flat however many new words it sees."""
+    before = len(spacy_backend.nlp.vocab.strings)
+    spacy_backend.entities([f"Zorblax{i} Quimbleton{i} met Frobnitz{i} in Snargleton{i}." for i in range(50)])
+    assert len(spacy_backend.nlp.vocab.strings) == before
