@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -17,6 +19,10 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 
 
+# Source line breaks inside a paragraph are just spaces; only block elements break lines.
+_SPACE = re.compile(r"\s+")
+
+
 def flatten(tree: lxml_html.HtmlElement) -> list[str]:
     """The page's visible text, one non-blank line per block element, whitespace collapsed."""
     parts: list[str] = []
@@ -30,10 +36,10 @@ def flatten(tree: lxml_html.HtmlElement) -> list[str]:
             if tag in _BLOCKS:
                 parts.append("\n")
             if element.text:
-                parts.append(element.text)
+                parts.append(_SPACE.sub(" ", element.text))
         else:
             if tag in _BLOCKS:
                 parts.append("\n")
             if element.tail:
-                parts.append(element.tail)
+                parts.append(_SPACE.sub(" ", element.tail))
     return [line for line in (" ".join(raw.split()) for raw in "".join(parts).split("\n")) if line]

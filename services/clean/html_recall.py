@@ -17,6 +17,7 @@ _WORD = re.compile(r"\w+")
 # The flat run must continue past trafilatura's last paragraph with at least this share of
 # trafilatura's words again in prose before the tail is taken: a stray box or bio is smaller.
 _MIN_TAIL_SHARE = 0.5
+_MAX_GAP = 3
 
 
 def _words(lines: list[str]) -> int:
@@ -37,12 +38,31 @@ def complete_paragraphs(
     flat = extract_flat(page_lines, signals_for=signals_for).body_lines
     if _words(paragraphs) < min_words:
         return flat if _words(flat) >= min_words else paragraphs
-    position = {line: index for index, line in enumerate(flat)}
-    last = next((position[p] for p in reversed(paragraphs) if p in position), None)
-    if last is None:
-        return paragraphs
-    known = set(paragraphs)
-    tail = [line for line in flat[last + 1 :] if line not in known]
+    tail = _continuation(paragraphs, flat, page_lines)
     if _prose_words(tail) >= _MIN_TAIL_SHARE * _words(paragraphs):
         return paragraphs + tail
     return paragraphs
+
+
+def _continuation(paragraphs: list[str], flat: list[str], page_lines: list[str]) -> list[str]:
+    """The flat body's lines that follow trafilatura's last paragraph on the page without a gap
+    (at most `_MAX_GAP` lines between one and the next, as an ad slot or a caption leaves)."""
+    on_page: dict[str, int] = {}
+    for index, line in enumerate(page_lines):
+        on_page.setdefault(line, index)
+    in_flat = {line: index for index, line in enumerate(flat)}
+    last = next((p for p in reversed(paragraphs) if p in in_flat and p in on_page), None)
+    if last is None:
+        return []
+    # trafilatura keeps a page's source line breaks inside paragraphs, so "already extracted" is
+    # judged on its text as a whole, not line by line.
+    known, previous, tail = " ".join(paragraphs), on_page[last], []
+    for line in flat[in_flat[last] + 1 :]:
+        position = on_page.get(line, -1)
+        if line in known or position <= previous:
+            continue
+        if position - previous > _MAX_GAP:
+            break
+        tail.append(line)
+        previous = position
+    return tail

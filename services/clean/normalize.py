@@ -28,6 +28,8 @@ _MAYBE_MOJIBAKE = re.compile(
 )
 # Surrogate code points: a pair escaped separately (ftfy joins it) or a lone half (cannot be encoded).
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A line ending in one of these is a finished paragraph (or a heading that introduces one).
+_PARAGRAPH_ENDS = frozenset(".!?:;\u2026\u3002\uff01\uff1f\"'\u201d\u2019\u00bb)]")
 # C0 controls except tab and newlines, DEL and C1 controls: never text, often the trace of a binary blob.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -57,3 +59,15 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     """Paragraphs separated by exactly one blank line."""
     body = "\n\n".join(p for p in (clean_line(p) for p in paragraphs) if p)
     return _BLANK_RUN.sub("\n\n", body)
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines: a line that does not end a sentence, followed by one that starts in
+    lower case, is one paragraph broken by the page's source (trafilatura keeps such breaks)."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and line[:1].islower() and joined[-1][-1:] not in _PARAGRAPH_ENDS:
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined

@@ -16,7 +16,7 @@ from services.clean.html_extract import extract_html
 from services.clean.html_recall import complete_paragraphs
 from services.clean.language import LanguageDetector
 from services.clean.line_signals import SignalCache, is_page_furniture
-from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
+from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap
 from services.clean.site_memory import SiteMemory, trustworthy_template
 from services.ids import article_id
 from services.messages import CleanArticle, RawArticle, RelatedItem
@@ -79,7 +79,7 @@ class CleanStage:
 
     def _from_html(self, raw: RawArticle, html: str, site: str | None) -> _Extraction:
         extraction = extract_html(html, url=raw.url)
-        paragraphs = [line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line]
+        paragraphs = unwrap([line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line])
         page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
         paragraphs = complete_paragraphs(paragraphs, page_lines, min_words=self._min_words, signals_for=self._signals)
         template = self._learn_template(site, paragraphs)

@@ -72,3 +72,8 @@ def test_recall_repair_keeps_trafilatura_when_the_page_adds_little() -> None:
 
 def test_recall_repair_falls_back_to_page_text_when_trafilatura_found_nothing() -> None:
     assert complete_paragraphs([], ["Home", *_PARAGRAPHS, "Contact us"], min_words=20) == _PARAGRAPHS
+
+
+def test_flatten_joins_source_line_breaks_inside_a_paragraph() -> None:
+    tree = lxml_html.fromstring("<html><body><div><span>Photos\n which were released\n online</span> <em>today</em>.</div></body></html>")
+    assert flatten(tree) == ["Photos which were released online today."]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair
+from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap
 
 
 def test_repairs_utf8_read_as_windows_1252() -> None:
@@ -42,3 +42,13 @@ def test_surrogate_pairs_are_joined_and_lone_halves_replaced() -> None:
     repaired = repair("smile \ud83d\ude00 and a lone \ud83d half")
     assert repaired == "smile \U0001f600 and a lone \ufffd half"
     repaired.encode("utf-8")  # encodable, so it can go on the topic
+
+
+def test_unwrap_joins_lines_broken_inside_a_sentence_only() -> None:
+    lines = ["Photos", "which were released online show the actress", "in new photos.", "Kate Henshaw", "Veteran actress:", "more text."]
+    assert unwrap(lines) == [
+        "Photos which were released online show the actress in new photos.",
+        "Kate Henshaw",
+        "Veteran actress:",
+        "more text.",
+    ]
