@@ -63,7 +63,7 @@ def test_dev_extraction_stays_above_its_floors(shared_data: Path) -> None:
     assert report.html.f1 >= 0.965
     assert report.text.f1 >= 0.93
     assert report.html_as_text is not None
-    assert report.html_as_text.f1 >= 0.91  # measured 0.930: the text path on a second flattener
+    assert report.html_as_text.f1 >= 0.925  # measured 0.942: the text path on a second flattener
 
 
 @pytest.mark.data

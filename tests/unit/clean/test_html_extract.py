@@ -77,3 +77,10 @@ def test_recall_repair_falls_back_to_page_text_when_trafilatura_found_nothing() 
 def test_flatten_joins_source_line_breaks_inside_a_paragraph() -> None:
     tree = lxml_html.fromstring("<html><body><div><span>Photos\n which were released\n online</span> <em>today</em>.</div></body></html>")
     assert flatten(tree) == ["Photos which were released online today."]
+
+
+def test_flatten_puts_a_table_row_on_one_line() -> None:
+    tree = lxml_html.fromstring(
+        "<html><body><table><tr><th>Pos</th><th>Driver</th></tr><tr><td>1</td><td>Kyle Busch</td></tr></table></body></html>"
+    )
+    assert flatten(tree) == ["Pos Driver", "1 Kyle Busch"]
