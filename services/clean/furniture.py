@@ -40,6 +40,8 @@ _DIGIT = re.compile(r"\d")
 _CALL_TO_ACTION = re.compile(
     r"\b(subscribe|sign up|newsletters?|inbox|unsubscribe|follow us|share it|download (our|the) app|commenters?|commenting)\b"
 )
+# Telling the reader to click is about the page, never the story, in any of these languages.
+_CLICK = re.compile(r"\b(click here|click to|clique (aqui|na|no|e)|klicken sie|hier klicken|cliquez|haga clic|fai clic|klik di)\b")
 _READER = re.compile(r"\b(you|your|our|us)\b")
 _MAX_CALL_WORDS = 40
 
@@ -70,4 +72,6 @@ def is_furniture(folded_line: str, tokens: list[str], *, sentence_end: bool) -> 
         return True
     if words <= _MAX_DATELINE_WORDS and _DIGIT.search(folded_line) and is_dateline(tokens):
         return True
-    return words <= _MAX_CALL_WORDS and bool(_CALL_TO_ACTION.search(folded_line)) and bool(_READER.search(folded_line))
+    if words > _MAX_CALL_WORDS:
+        return False
+    return bool(_CLICK.search(folded_line)) or (bool(_CALL_TO_ACTION.search(folded_line)) and bool(_READER.search(folded_line)))

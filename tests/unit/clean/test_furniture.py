@@ -30,6 +30,8 @@ def _furniture(line: str) -> bool:
         "Updated 20 Nov 2019 08:00 GMT",
         "Get breaking news alerts delivered to your inbox every morning.",
         "Subscribe to our newsletter and never miss a story.",
+        "Click here to turn on notifications.",
+        "Clique na imagem acima e veja o ranking dos pilotos.",
     ],
 )
 def test_recognises_furniture(line: str) -> None:
