@@ -12,10 +12,10 @@ import re
 _WORD = re.compile(r"\w+")
 # Characters that are everyday in code, markup and JSON but rare in prose ("|" is not among them:
 # trafilatura writes table cells with it).
-_CODE_SYMBOLS = frozenset("{}[]<>=;\\^~`$*_#@+")
+_CODE_SYMBOL = re.compile(r"[{}\[\]<>=;\\^~`$*_#@+]")
 _MAX_CODE_SYMBOL_SHARE = 0.06
 _LONG_TOKEN = 25
-_LONG_TOKENS = re.compile(rf"\S{{{_LONG_TOKEN + 1},}}")
+_LONG_TOKENS = re.compile(rf"(?<!\S)\S{{{_LONG_TOKEN + 1},}}")  # anchored at token starts: one pass
 # A word with a letter next to a digit somewhere in it.
 _MIXED_TOKEN = re.compile(r"\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*")
 _MAX_LONG_TOKEN_SHARE = 0.25
@@ -28,7 +28,7 @@ def _visible_chars(body: str) -> int:
 
 
 def _code_symbol_share(body: str, visible: int) -> float:
-    return sum(map(body.count, _CODE_SYMBOLS)) / visible if visible else 0.0
+    return len(_CODE_SYMBOL.findall(body)) / visible if visible else 0.0
 
 
 def _long_token_share(body: str, visible: int) -> float:
