@@ -7,6 +7,7 @@ SiteMemory) count as chrome.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -17,6 +18,10 @@ from services.clean.related import find_related
 from services.messages import RelatedItem
 
 _TEMPLATE_SCORE = -1.5
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d.,:%]*(?![\w])")
+_MIN_TABLE_NUMBERS = 3
+_TABLE_ROW_SCORE = 0.1
+_MIN_TABLE_ROWS = 3
 # Below this share of function words over the page's long lines, the page's language is one the
 # stopword list does not cover, so the ratio says nothing.
 _MIN_PAGE_STOPWORD_RATIO = 0.08
@@ -112,6 +117,28 @@ def _score_cut_off_paragraphs(scores: list[float], signals: list[LineSignals], *
             scores[index] = content_score(signals[index]._replace(truncated=False), stopwords_known=stopwords_known)
 
 
+def _score_table_rows(scores: list[float], content: list[str], signals: list[LineSignals]) -> None:
+    """Rows of a data table are article content when the article is a table (results, standings):
+    at least `_MIN_TABLE_ROWS` consecutive plain lines with the same count (3+) of numbers score
+    slightly positive, so the table neither breaks the article nor makes one on its own."""
+
+    def numbers(index: int) -> int:
+        signal = signals[index]
+        if signal.words < 3 or signal.chrome or signal.furniture or signal.stream_metadata or scores[index] > 0:
+            return 0
+        return len(_NUMBER.findall(content[index]))
+
+    counts = [numbers(index) for index in range(len(content))]
+    begin = 0
+    for index in range(1, len(counts) + 1):
+        if index < len(counts) and counts[index] == counts[begin]:
+            continue
+        if counts[begin] >= _MIN_TABLE_NUMBERS and index - begin >= _MIN_TABLE_ROWS:
+            for row in range(begin, index):
+                scores[row] = _TABLE_ROW_SCORE
+        begin = index
+
+
 def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
     """Whether the page's prose is in a language the stopword list covers."""
     long_lines = [s for s in signals if s.words >= 12]
@@ -139,6 +166,7 @@ def extract_flat(
         for line, signal in zip(content, signals, strict=True)
     ]
     _score_cut_off_paragraphs(scores, signals, stopwords_known=stopwords_known)
+    _score_table_rows(scores, content, signals)
     start = 1 if title else 0
     repeat = find_repeat(content, title, start=start) if title else None
     if repeat is not None:

@@ -76,3 +76,11 @@ def test_paragraph_cut_off_by_a_paywall_stays_but_teasers_ending_in_dots_do_not(
     teasers = ["Breaking News", "Council approves budget The council on Tuesday approved a budget that will raise local taxes for..."]
     page = _page(_NAV, _BODY, [cut_off], ["To read the full story", "Subscribe"], teasers, _FOOTER)
     assert extract_flat(page).body_lines == [*_BODY, cut_off]
+
+
+def test_a_results_table_belongs_to_the_article_but_a_few_dated_lines_do_not() -> None:
+    table = ["Pos Driver Points Wins", *[f"{n} Driver Name{n} {5000 - n * 10} {n % 3} {n % 5}" for n in range(1, 9)]]
+    page = _page(_NAV, _BODY[:2], table, _FOOTER)
+    assert extract_flat(page).body_lines == [*_BODY[:2], *table]  # the header row is kept as a subheading
+    dated = ["20 Nov 2019 08:00 GMT", "21 Nov 2019 09:00 GMT", "22 Nov 2019 10:00 GMT"]
+    assert extract_flat(_page(_NAV, _BODY, dated, _FOOTER)).body_lines == _BODY
