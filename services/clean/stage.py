@@ -94,7 +94,15 @@ class CleanStage:
 
     def _clean_one(self, raw: RawArticle) -> BaseModel | Rejection:
         site = _site_of(raw)
-        extracted = self._from_html(raw, raw.html, site) if raw.html and raw.html.strip() else self._from_text(raw, raw.text or "", site)
+        has_text = bool(raw.text and raw.text.strip())
+        if raw.html and raw.html.strip():
+            outcome = self._finish(raw, self._from_html(raw, raw.html, site))
+            if isinstance(outcome, CleanArticle) or not has_text:
+                return outcome
+            # HTML is preferred, but when it yields no article the event's text still may.
+        return self._finish(raw, self._from_text(raw, raw.text or "", site))
+
+    def _finish(self, raw: RawArticle, extracted: _Extraction) -> CleanArticle | Rejection:
         title = clean_line(repair(extracted.title)) if extracted.title else None
         body = join_paragraphs(_without_leading_title(extracted.paragraphs, title))
         word_count = len(_WORD.findall(body))

@@ -59,6 +59,13 @@ def test_html_is_preferred_over_text() -> None:
     assert "completely different" not in result.body
 
 
+def test_text_is_used_when_the_html_holds_no_article() -> None:
+    raw = _raw(html="<html><body><script>var a = 1;</script><nav>Home</nav></body></html>", text="\n".join(_PARAGRAPHS))
+    (result,) = CleanStage().process([raw])
+    assert isinstance(result, CleanArticle)
+    assert result.body == "\n\n".join(_PARAGRAPHS)
+
+
 def test_id_is_the_shared_article_id() -> None:
     raw = _raw(text="\n".join(_PARAGRAPHS), url="https://example.com/story")
     (result,) = CleanStage().process([raw])
