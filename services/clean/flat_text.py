@@ -22,6 +22,10 @@ _NUMBER = re.compile(r"(?<![\w.,])\d[\d.,:%]*(?![\w])")
 _MIN_TABLE_NUMBERS = 3
 _TABLE_ROW_SCORE = 0.1
 _MIN_TABLE_ROWS = 3
+_LIST_ITEM = re.compile(r"^#?(\d{1,3})[.)]\s+\S")
+_LIST_ITEM_SCORE = 0.3
+_MIN_LIST_ITEMS = 3
+_MAX_ITEM_GAP = 4
 # Below this share of function words over the page's long lines, the page's language is one the
 # stopword list does not cover, so the ratio says nothing.
 _MIN_PAGE_STOPWORD_RATIO = 0.08
@@ -139,6 +143,28 @@ def _score_table_rows(scores: list[float], content: list[str], signals: list[Lin
         begin = index
 
 
+def _score_numbered_lists(scores: list[float], content: list[str], signals: list[LineSignals]) -> None:
+    """Items of a numbered list ("1) ...", "2. ...", consecutive numbers, at most `_MAX_ITEM_GAP`
+    lines apart, at least `_MIN_LIST_ITEMS` of them) are a listicle's content: the items score as
+    short prose and the plain lines between them (links, prices) as neutral."""
+    items = [(index, int(match.group(1))) for index, line in enumerate(content) if (match := _LIST_ITEM.match(line))]
+    if not items:
+        return
+    run: list[int] = []
+    for (index, number), following in zip(items, [*items[1:], (-1, -1)], strict=True):
+        run.append(index)
+        continues = following[1] == number + 1 and 0 < following[0] - index <= _MAX_ITEM_GAP
+        if continues:
+            continue
+        if len(run) >= _MIN_LIST_ITEMS:
+            for item in run:
+                scores[item] = max(scores[item], _LIST_ITEM_SCORE)
+            for between in range(run[0] + 1, run[-1]):
+                if between not in run and not (signals[between].chrome or signals[between].furniture):
+                    scores[between] = max(scores[between], 0.0)
+        run = []
+
+
 def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
     """Whether the page's prose is in a language the stopword list covers."""
     long_lines = [s for s in signals if s.words >= 12]
@@ -167,6 +193,7 @@ def extract_flat(
     ]
     _score_cut_off_paragraphs(scores, signals, stopwords_known=stopwords_known)
     _score_table_rows(scores, content, signals)
+    _score_numbered_lists(scores, content, signals)
     start = 1 if title else 0
     repeat = find_repeat(content, title, start=start) if title else None
     if repeat is not None:

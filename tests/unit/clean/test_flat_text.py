@@ -84,3 +84,9 @@ def test_a_results_table_belongs_to_the_article_but_a_few_dated_lines_do_not() -
     assert extract_flat(page).body_lines == [*_BODY[:2], *table]  # the header row is kept as a subheading
     dated = ["20 Nov 2019 08:00 GMT", "21 Nov 2019 09:00 GMT", "22 Nov 2019 10:00 GMT"]
     assert extract_flat(_page(_NAV, _BODY, dated, _FOOTER)).body_lines == _BODY
+
+
+def test_a_numbered_list_with_links_between_items_belongs_to_the_article() -> None:
+    items = [line for n in range(1, 6) for line in (f"{n}) Gift number {n} for the holidays", f"http://amzn.to/{n}abc")]
+    page = _page(_NAV, _BODY[:2], items, _FOOTER)
+    assert extract_flat(page).body_lines == [*_BODY[:2], *items[:-1]]  # the run ends on the last item

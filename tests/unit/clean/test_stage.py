@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 from services.clean import CleanStage
@@ -154,3 +155,25 @@ def test_flat_text_title_from_a_headline_first_line_and_from_the_raw_title() -> 
     assert guessed.title == "Council extends tram line"
     assert given.title == "Tram line to reach the suburbs"
     assert "Council extends tram line" not in guessed.body
+
+
+_ODD_LINES = [
+    "Home", "1) First item here", "2) Second item", "3. third", "Related Articles", "Comments", "2 hours ago", "- Russia Today",
+    "Advertisement", "By Jane Doe", "Nov. 19, 2019, 8:41 AM UTC", "", "   ", "x" * 300, "\u4e2d\u6587 \u65b0\u95fb\u3002", "...", "|",
+    "1 2 3 4", "5 6 7 8", "\u00a9", "Click here", "<p>tag</p>", "\x00", "Read more", "Top Stories", "\u00c3\u00a9t\u00c3\u00a9",
+    "The council approved the plan on Tuesday after a long debate that lasted for hours.",
+]  # fmt: skip
+
+
+def test_odd_pages_give_a_result_and_never_an_exception() -> None:
+    """Random mixtures of chrome, lists, tables, blobs and prose (fixed seed): one result each."""
+    chooser = random.Random(7)  # noqa: S311 - a reproducible test mixture, not cryptography
+    stage = CleanStage()
+    for number in range(300):
+        lines = [chooser.choice(_ODD_LINES) for _ in range(chooser.randint(1, 40))]
+        if number % 3 == 0:
+            raw = _raw(html="<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>", url="https://a.example/x")
+        else:
+            raw = _raw(text="\n".join(lines) + "\nend", url=f"https://{'ab'[number % 2]}.example/{number}")
+        (result,) = stage.process([raw])
+        assert isinstance(result, CleanArticle | Rejection)
