@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import ProducerFenced
+from aiokafka.errors import IllegalOperation, ProducerFenced
 from pydantic import ValidationError
 
 from services.chassis.connection import aiokafka_options, max_message_bytes
@@ -242,7 +242,8 @@ async def redrive(
             for start in range(0, len(report.redriven), TRANSACTION_SIZE):
                 try:
                     await _send(producer, ledger, report.redriven[start : start + TRANSACTION_SIZE])
-                except ProducerFenced as error:
+                # A fenced producer fails either way: fenced outright, or with its transaction already torn down.
+                except (ProducerFenced, IllegalOperation) as error:
                     sent = report.redriven[:start]
                     report.redriven = sent
                     raise RedriveConflictError(
