@@ -33,7 +33,7 @@ def complete_paragraphs(
 ) -> list[str]:
     """trafilatura's `paragraphs`, or the flat-text body when trafilatura found (almost) nothing,
     or trafilatura's paragraphs plus the flat run's continuation when trafilatura stopped early."""
-    if _words(paragraphs) >= min_words and not page_lines:
+    if not page_lines:
         return paragraphs
     flat = extract_flat(page_lines, signals_for=signals_for).body_lines
     if _words(paragraphs) < min_words:

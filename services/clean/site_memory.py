@@ -3,6 +3,7 @@
 Memory is bounded (at most `max_sites` sites, least recently seen evicted first; at most
 `max_lines_per_site` lines per site, weakest dropped first) and forgets: every line's weight
 halves after `half_life_pages` further pages of its site, so a changed template fades out.
+A remembered line costs about 130 bytes, so the defaults hold at most ~65 MB.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class SiteMemory:
         self,
         *,
         max_sites: int = 500,
-        max_lines_per_site: int = 2000,
+        max_lines_per_site: int = 1000,
         half_life_pages: float = 100.0,
         min_pages: int = 2,
         min_share: float = 0.3,
