@@ -8,10 +8,8 @@ independent view of where the article runs; it is used only when it clearly hold
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from services.clean.flat_text import extract_flat
-from services.clean.line_signals import LineSignals, content_score, signals_of
+from services.clean.line_signals import content_score, signals_of
 
 _WORD = re.compile(r"\w+")
 # The flat run must continue past trafilatura's last paragraph with at least this share of
@@ -28,14 +26,12 @@ def _prose_words(lines: list[str]) -> int:
     return sum(signals_of(line).words for line in lines if content_score(signals_of(line)) > 0)
 
 
-def complete_paragraphs(
-    paragraphs: list[str], page_lines: list[str], *, min_words: int, signals_for: Callable[[str], LineSignals] = signals_of
-) -> list[str]:
-    """trafilatura's `paragraphs`, or the flat-text body when trafilatura found (almost) nothing,
-    or trafilatura's paragraphs plus the flat run's continuation when trafilatura stopped early."""
+def complete_paragraphs(paragraphs: list[str], page_lines: list[str], flat: list[str], *, min_words: int) -> list[str]:
+    """trafilatura's `paragraphs`, or the flat-text body `flat` (read from `page_lines`) when
+    trafilatura found (almost) nothing, or trafilatura's paragraphs plus the flat run's
+    continuation when trafilatura stopped early."""
     if not page_lines:
         return paragraphs
-    flat = extract_flat(page_lines, signals_for=signals_for).body_lines
     if _words(paragraphs) < min_words:
         return flat if _words(flat) >= min_words else paragraphs
     tail = _continuation(paragraphs, flat, page_lines)

@@ -81,10 +81,12 @@ class CleanStage:
         extraction = extract_html(html, url=raw.url)
         paragraphs = unwrap([line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line])
         page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
-        paragraphs = complete_paragraphs(paragraphs, page_lines, min_words=self._min_words, signals_for=self._signals)
+        # The page's own text, read as flat text: a second opinion on the body, and the teasers.
+        flat = extract_flat(page_lines, signals_for=self._signals)
+        paragraphs = complete_paragraphs(paragraphs, page_lines, flat.body_lines, min_words=self._min_words)
         template = self._learn_template(site, paragraphs)
         paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
-        return _Extraction(source_text=html, paragraphs=paragraphs, title=extraction.title or raw.title)
+        return _Extraction(source_text=html, paragraphs=paragraphs, title=extraction.title or raw.title, related=flat.related)
 
     def _from_text(self, raw: RawArticle, text: str, site: str | None) -> _Extraction:
         lines = [line for line in lines_of(text) if line]

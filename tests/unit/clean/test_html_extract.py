@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
+from services.clean.flat_text import extract_flat
 from services.clean.html_extract import extract_html
 from services.clean.html_flatten import flatten
 from services.clean.html_recall import complete_paragraphs
@@ -13,6 +14,10 @@ _PARAGRAPHS = [
     "Engineers say the new structure will be two metres higher and built from heavier rock than the old one.",
     "Work is due to start in the spring and should take about eighteen months, the authority's director said.",
 ]
+
+
+def _flat(page_lines: list[str]) -> list[str]:
+    return extract_flat(page_lines).body_lines
 
 
 def _page(head: str = "<title>Breakwater to be rebuilt | Example News</title>") -> str:
@@ -62,16 +67,17 @@ def test_page_lines_are_delivered_with_the_extraction() -> None:
 def test_recall_repair_takes_the_continuation_when_trafilatura_stops_early() -> None:
     more = [f"Paragraph {n} goes on about the harbour, the rock, the boats and the people who work there every day." for n in range(6)]
     page = ["Home", "Sport", *_PARAGRAPHS[:1], "Advertisement", *_PARAGRAPHS[1:], *more, "Contact us"]
-    assert complete_paragraphs(_PARAGRAPHS[:1], page, min_words=10) == [*_PARAGRAPHS, *more]
+    assert complete_paragraphs(_PARAGRAPHS[:1], page, _flat(page), min_words=10) == [*_PARAGRAPHS, *more]
 
 
 def test_recall_repair_keeps_trafilatura_when_the_page_adds_little() -> None:
     page = ["Home", *_PARAGRAPHS, "Example News is the best source of harbour news in the whole region, says everyone.", "Contact us"]
-    assert complete_paragraphs(_PARAGRAPHS, page, min_words=20) == _PARAGRAPHS
+    assert complete_paragraphs(_PARAGRAPHS, page, _flat(page), min_words=20) == _PARAGRAPHS
 
 
 def test_recall_repair_falls_back_to_page_text_when_trafilatura_found_nothing() -> None:
-    assert complete_paragraphs([], ["Home", *_PARAGRAPHS, "Contact us"], min_words=20) == _PARAGRAPHS
+    page = ["Home", *_PARAGRAPHS, "Contact us"]
+    assert complete_paragraphs([], page, _flat(page), min_words=20) == _PARAGRAPHS
 
 
 def test_flatten_joins_source_line_breaks_inside_a_paragraph() -> None:

@@ -52,6 +52,16 @@ def test_html_body_keeps_paragraphs_and_drops_navigation() -> None:
     assert result.stage_times == {}
 
 
+def test_html_page_lists_its_related_teasers() -> None:
+    summary = "The minister said on Tuesday that the talks would continue next week despite objections from several members."
+    teasers = f"<h3>Related Articles</h3><div>Example Wire</div><div>2 hours ago</div><h4>Talks to continue next week</h4><p>{summary}</p>"
+    html = _html(_PARAGRAPHS).replace("<footer>", f"<aside>{teasers}</aside><footer>")
+    (result,) = CleanStage().process([_raw(html=html)])
+    assert isinstance(result, CleanArticle)
+    assert [(item.title, item.source) for item in result.related] == [("Talks to continue next week", "Example Wire")]
+    assert "Talks to continue" not in result.body
+
+
 def test_html_is_preferred_over_text() -> None:
     raw = _raw(html=_html(_PARAGRAPHS), text="A completely different text that should not be read at all by the stage here.")
     (result,) = CleanStage().process([raw])
