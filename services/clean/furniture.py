@@ -20,6 +20,7 @@ _CAPTION = re.compile(
     rf"|[|/]\s*{_AGENCY}( photo| file| via getty images)?\s*$"
 )
 _CREDIT_MARK = re.compile("[(\\[|/\u00a9]")
+_MAX_CAPTION_WORDS = 60
 # "By Phil Helsel", "Von Anna Schmidt", "Par Jean Dupont", "Oleh Andi": a short line naming the author.
 _BYLINE = re.compile(r"^(by|von|par|por|di|door|oleh|av|af|przez|автор)\s+\w")
 _MAX_BYLINE_WORDS = 8
@@ -66,7 +67,7 @@ def _may_carry_credit(folded_line: str) -> bool:
 def is_furniture(folded_line: str, tokens: list[str], *, sentence_end: bool) -> bool:
     """A caption credit, byline, dateline or call to action (`folded_line` case-folded, `tokens` its words)."""
     words = len(tokens)
-    if _may_carry_credit(folded_line) and _CAPTION.search(folded_line):
+    if words <= _MAX_CAPTION_WORDS and _may_carry_credit(folded_line) and _CAPTION.search(folded_line):
         return True
     if words <= _MAX_BYLINE_WORDS and not sentence_end and _BYLINE.match(folded_line):
         return True

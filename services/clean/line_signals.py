@@ -14,6 +14,11 @@ _FIRST_UNSPACED = "\u0e00"
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 # Full stops, question and exclamation marks of Latin, CJK, Arabic/Urdu, Devanagari, Armenian,
 # Ethiopic and Myanmar script.
+# A teaser cut short ("... ") is a headline and a sentence or two; a longer line that ends in dots
+# is an article cut off, or a whole article on one line.
+_MAX_CHROME_WORDS = 300
+_MIN_TEASER_WORDS = 8
+_MAX_TEASER_WORDS = 60
 _SENTENCE_MARKS = frozenset(".!?\u2026\u3002\uff01\uff0e\uff1f\u061f\u06d4\u0964\u0965\u0589\u1362\u104b")
 _CLOSERS = "\"'\u201d\u2019\u00bb)]"
 # "2 hours ago", "Nov 18 52 photos", "Rating: 36 Votes", "9H ago 01:01:43": stream metadata, not prose.
@@ -65,7 +70,8 @@ def signals_of(line: str) -> LineSignals:
     # Function-word density only matters for lines long enough to be prose.
     stop = sum(map(STOPWORDS.__contains__, tokens)) if words >= 8 else 0
     short = words <= 12
-    chrome, section_end, ad_marker = phrase_kinds(folded)
+    # A line this long is never only chrome, whatever it starts with ("We use cookies... <article>").
+    chrome, section_end, ad_marker = phrase_kinds(folded) if words <= _MAX_CHROME_WORDS else (False, False, False)
     sentence_end = _ends_sentence(line)
     return LineSignals(
         words=words,
@@ -121,7 +127,7 @@ def _penalty(signals: LineSignals) -> float | None:
         return -1.0
     if signals.furniture:
         return -0.6
-    if signals.truncated and signals.words >= 8:
+    if signals.truncated and _MIN_TEASER_WORDS <= signals.words <= _MAX_TEASER_WORDS:
         return -0.5  # a teaser cut short ("...") stands for another article
     return None
 

@@ -30,6 +30,13 @@ _MAYBE_MOJIBAKE = re.compile(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A line ending in one of these is a finished paragraph (or a heading that introduces one).
 _PARAGRAPH_ENDS = frozenset(".!?:;\u2026\u3002\uff01\uff1f\"'\u201d\u2019\u00bb)]")
+# Hard-wrapped text: at least _WRAP_MIN_LINES lines of _WRAP_MIN_LINE+ characters, none over
+# _WRAP_MAX_WIDTH, and _WRAP_SHARE of them within _WRAP_SLACK characters of the longest.
+_WRAP_MIN_LINE = 40
+_WRAP_MIN_LINES = 5
+_WRAP_MAX_WIDTH = 120
+_WRAP_SLACK = 15
+_WRAP_SHARE = 0.4
 # C0 controls except tab and newlines, DEL and C1 controls: never text, often the trace of a binary blob.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -71,3 +78,30 @@ def unwrap(lines: list[str]) -> list[str]:
         else:
             joined.append(line)
     return joined
+
+
+def _looks_hard_wrapped(lines: list[str]) -> bool:
+    """Text wrapped at a fixed width (html2text, lynx, e-mail): no line is longer than the width,
+    and many long lines end close to it."""
+    long_lines = [len(line) for line in lines if len(line) >= _WRAP_MIN_LINE]
+    if len(long_lines) < _WRAP_MIN_LINES:
+        return False
+    width = max(long_lines)
+    near_width = sum(1 for length in long_lines if length >= width - _WRAP_SLACK)
+    return width <= _WRAP_MAX_WIDTH and near_width >= _WRAP_SHARE * len(long_lines)
+
+
+def unwrap_blocks(lines: list[str]) -> list[str]:
+    """Hard-wrapped text back to one line per paragraph: the lines of each blank-line-separated
+    block are joined. Text that is not hard-wrapped is returned as it is."""
+    if not _looks_hard_wrapped(lines):
+        return lines
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    return blocks

@@ -41,3 +41,12 @@ def test_base64_and_hex_blobs_are_blobs() -> None:
         detail = rejection_detail(blob, min_words=20)
         assert detail is not None
         assert "blob" in detail
+
+
+def test_markdown_links_urls_and_drawn_tables_are_not_code_or_blobs() -> None:
+    markdown = " ".join(
+        f"See [the report][{n}] at https://www.example.com/reports/2019/annual-budget-report-{n}.html today." for n in range(20)
+    )
+    drawn = "The standings after the race:\n" + "\n".join("────────┬────────────┬──────────" for _ in range(10)) + "\n" + _ARTICLE
+    assert rejection_detail(markdown, min_words=20) is None
+    assert rejection_detail(drawn, min_words=20) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap
+from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap, unwrap_blocks
 
 
 def test_repairs_utf8_read_as_windows_1252() -> None:
@@ -52,3 +52,22 @@ def test_unwrap_joins_lines_broken_inside_a_sentence_only() -> None:
         "Veteran actress:",
         "more text.",
     ]
+
+
+def test_hard_wrapped_text_is_unwrapped_into_paragraphs() -> None:
+    wrapped = [
+        "Gaming used to be so simple. We would buy a game, sit down in front of a",
+        "console or PC, grind our way to the end, then repeat it all over again now.",
+        "",
+        "Now we spend money over and over on virtual perks. We play on phones and",
+        "tablets while socialising with far-flung friends, and there is no real end.",
+        "",
+        "Developers keep updating their biggest hits with new maps, missions and new",
+        "characters, so the games we bought years ago are still changing every week.",
+    ]
+    assert unwrap_blocks(wrapped) == [" ".join(wrapped[0:2]), " ".join(wrapped[3:5]), " ".join(wrapped[6:8])]
+
+
+def test_text_with_long_paragraph_lines_is_not_unwrapped() -> None:
+    lines = ["Home", "", "A paragraph line that is much longer than any wrapping width would allow, " * 3, "", "News"]
+    assert unwrap_blocks(lines) == lines

@@ -95,6 +95,13 @@ def test_pages_without_an_article_are_rejected_as_empty_body() -> None:
         assert result.reason == "empty_body"
 
 
+def test_a_whole_article_on_one_line_ending_in_dots_is_kept() -> None:
+    one_line = " ".join(_PARAGRAPHS * 3) + " All..."
+    (result,) = CleanStage().process([_raw(text=one_line)])
+    assert isinstance(result, CleanArticle)
+    assert result.word_count > 40
+
+
 def test_code_and_encoded_text_are_rejected_as_empty_body() -> None:
     script = 'function(e,t){"object"==typeof exports&&(module.exports=t())};var n={a:1,b:[2,3]};if(n.a>0){n.b=[];}' * 10
     pages = [_raw(text=script), _raw(html=f"<html><body><div>{script}</div></body></html>"), _raw(text="QUJD" * 2000)]
