@@ -30,12 +30,14 @@ _MAYBE_MOJIBAKE = re.compile(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A line ending in one of these is a finished paragraph (or a heading that introduces one).
 _PARAGRAPH_ENDS = frozenset(".!?:;\u2026\u3002\uff01\uff1f\"'\u201d\u2019\u00bb)]")
-# Hard-wrapped text: at least _WRAP_MIN_LINES lines of _WRAP_MIN_LINE+ characters, none over
-# _WRAP_MAX_WIDTH, and _WRAP_SHARE of them within _WRAP_SLACK characters of the longest.
+# Hard-wrapped text: at least _WRAP_MIN_LINES lines of _WRAP_MIN_LINE+ characters, a wrap width of
+# at most _WRAP_MAX_WIDTH, and _WRAP_SHARE of the long lines within _WRAP_SLACK below (or
+# _WRAP_OVER above, a word that did not fit) that width.
 _WRAP_MIN_LINE = 40
 _WRAP_MIN_LINES = 5
 _WRAP_MAX_WIDTH = 120
 _WRAP_SLACK = 15
+_WRAP_OVER = 5
 _WRAP_SHARE = 0.4
 # C0 controls except tab and newlines, DEL and C1 controls: never text, often the trace of a binary blob.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -81,13 +83,13 @@ def unwrap(lines: list[str]) -> list[str]:
 
 
 def _looks_hard_wrapped(lines: list[str]) -> bool:
-    """Text wrapped at a fixed width (html2text, lynx, e-mail): no line is longer than the width,
-    and many long lines end close to it."""
-    long_lines = [len(line) for line in lines if len(line) >= _WRAP_MIN_LINE]
+    """Text wrapped at a fixed width (html2text, lynx, e-mail): most long lines end close to one
+    width (the 90th percentile of their lengths, so a stray URL line does not set it)."""
+    long_lines = sorted(len(line) for line in lines if len(line) >= _WRAP_MIN_LINE)
     if len(long_lines) < _WRAP_MIN_LINES:
         return False
-    width = max(long_lines)
-    near_width = sum(1 for length in long_lines if length >= width - _WRAP_SLACK)
+    width = long_lines[int(0.9 * (len(long_lines) - 1))]
+    near_width = sum(1 for length in long_lines if width - _WRAP_SLACK <= length <= width + _WRAP_OVER)
     return width <= _WRAP_MAX_WIDTH and near_width >= _WRAP_SHARE * len(long_lines)
 
 

@@ -66,6 +66,8 @@ def test_hard_wrapped_text_is_unwrapped_into_paragraphs() -> None:
         "characters, so the games we bought years ago are still changing every week.",
     ]
     assert unwrap_blocks(wrapped) == [" ".join(wrapped[0:2]), " ".join(wrapped[3:5]), " ".join(wrapped[6:8])]
+    with_a_long_link = [*wrapped, "", "https://www.example.com/a/very/long/link/that/does/not/fit/any/width/at/all/really/none"]
+    assert len(unwrap_blocks(with_a_long_link)) == 4  # one over-long line does not hide the wrapping
 
 
 def test_text_with_long_paragraph_lines_is_not_unwrapped() -> None:
