@@ -189,7 +189,9 @@ wait_until_up() {
     local pid="$1" t0="$2" deadline
     deadline=$(awk -v a="$t0" -v t="$START_TIMEOUT" 'BEGIN { printf "%d", a + t }')
     while :; do
-        if ! is_broker_pid "$pid"; then
+        # Liveness only: right after the fork the child may not have exec'ed java yet, so its command line
+        # does not name kafka.Kafka; judging it by that would call a starting broker dead and orphan it.
+        if ! kill -0 "$pid" 2>/dev/null; then
             show_log_tail
             rm -f "$PIDFILE"
             die "broker (pid $pid) exited during startup"

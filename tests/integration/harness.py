@@ -16,7 +16,7 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
@@ -134,10 +134,6 @@ class Accounting:
         return {article: seen for article, seen in self.total().items() if seen > 1}
 
 
-def _article_id(topic: str, value: dict[str, Any]) -> str:
-    return str(value.get("article_id") if topic.endswith("dlq") else value["id"])
-
-
 async def account(bootstrap: str, topics: list[str], ids: set[str], *, timeout_s: float, isolation: str = "read_committed") -> Accounting:
     """Read the outputs from the start until every id is seen (or time runs out), then a little longer for doubles."""
     consumer = AIOKafkaConsumer(
@@ -158,7 +154,8 @@ async def account(bootstrap: str, topics: list[str], ids: set[str], *, timeout_s
 async def _drain(consumer: AIOKafkaConsumer, result: Accounting, *, timeout_ms: int) -> None:
     for partition, records in (await consumer.getmany(timeout_ms=timeout_ms, max_records=5_000)).items():
         for record in records:
-            result.per_topic[partition.topic][_article_id(partition.topic, json.loads(record.value))] += 1
+            # Every output is keyed by article id; a dead letter whose value was unreadable keeps its original key.
+            result.per_topic[partition.topic][record.key.decode("utf-8")] += 1
 
 
 async def wait_for_outputs(bootstrap: str, topics: list[str], at_least: int, *, timeout_s: float, partitions_per_topic: int = 3) -> int:
@@ -178,6 +175,21 @@ async def wait_for_outputs(bootstrap: str, topics: list[str], at_least: int, *, 
     finally:
         await consumer.stop()
     raise AssertionError(f"only {seen} outputs after {timeout_s}s, wanted {at_least}")
+
+
+def report(drill: str, sent: int, accounting: Accounting) -> None:
+    """One JSON line per drill on stderr: events sent, accounted for, and doubles seen."""
+    total = accounting.total()
+    line = {"drill": drill, "sent": sent, "accounted": len(total), "doubles": len(accounting.doubled()), "outputs": sum(total.values())}
+    sys.stderr.write(json.dumps(line) + "\n")
+
+
+def peak_rss_mb(process: StageProcess) -> float:
+    """Peak resident memory of a running stage process (VmHWM), in MB."""
+    assert process.process is not None
+    status = Path(f"/proc/{process.process.pid}/status").read_text(encoding="utf-8")
+    kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    return kilobytes / 1024
 
 
 @dataclass

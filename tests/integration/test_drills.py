@@ -24,12 +24,6 @@ pytestmark = pytest.mark.integration
 EVENTS = 2_000
 
 
-def _report(drill: str, sent: int, accounting: harness.Accounting) -> None:
-    total = accounting.total()
-    line = {"drill": drill, "sent": sent, "accounted": len(total), "doubles": len(accounting.doubled()), "outputs": sum(total.values())}
-    sys.stderr.write(json.dumps(line) + "\n")
-
-
 @pytest.fixture
 def drill(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> Iterator[tuple[list[bytes], list[str], list[harness.StageProcess]]]:
     """Topics made, the stream published, and a list that the test fills with processes (all killed at the end)."""
@@ -72,7 +66,7 @@ def test_kill_9_mid_stream_then_restart_loses_nothing(
     _start(processes, environment, tmp_path / "second.log").wait_ready()
     isolation = "read_committed" if delivery == "exactly-once" else "read_uncommitted"
     accounting = asyncio.run(harness.account(kafka_bootstrap, outputs, _ids(events), timeout_s=180, isolation=isolation))
-    _report(f"kill -9 ({delivery})", EVENTS, accounting)
+    harness.report(f"kill -9 ({delivery})", EVENTS, accounting)
     assert accounting.missing(_ids(events)) == set()
     if delivery == "exactly-once":
         assert accounting.doubled() == {}
@@ -93,7 +87,7 @@ def test_sigterm_finishes_the_batch_leaves_in_bounded_time_and_restart_doubles_n
 
     _start(processes, environment, tmp_path / "second.log").wait_ready()
     accounting = asyncio.run(harness.account(kafka_bootstrap, outputs, _ids(events), timeout_s=180))
-    _report(f"SIGTERM (left in {took_s:.1f}s)", EVENTS, accounting)
+    harness.report(f"SIGTERM (left in {took_s:.1f}s)", EVENTS, accounting)
     assert accounting.missing(_ids(events)) == set()
     assert accounting.doubled() == {}
 
@@ -119,7 +113,7 @@ def test_a_second_instance_joining_and_leaving_mid_stream_loses_and_doubles_noth
     assert code == 0
 
     accounting = asyncio.run(harness.account(kafka_bootstrap, outputs, _ids(events), timeout_s=180))
-    _report("rebalance (clean instance joins, then leaves)", EVENTS, accounting)
+    harness.report("rebalance (clean instance joins, then leaves)", EVENTS, accounting)
     assert accounting.missing(_ids(events)) == set()
     assert accounting.doubled() == {}
 

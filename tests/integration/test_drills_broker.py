@@ -1,0 +1,95 @@
+"""Drills that need a broker of their own: stopping it mid-stream, and a flood of 5 MB articles."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.chassis.admin import create_topics
+from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
+from services.settings import Settings
+from tests.integration import harness
+
+pytestmark = pytest.mark.integration
+
+OWN_PORT = 19192
+_BASES = ("articles.raw", "articles.clean", "articles.unique", "articles.duplicates", "articles.enriched", "articles.dlq")
+
+
+def _broker(command: str) -> None:
+    environment = {**os.environ, "NEWSFLOW_KAFKA_PORT": str(OWN_PORT)}
+    subprocess.run(["bash", str(LOCAL_KAFKA_SCRIPT), command], env=environment, check=True, capture_output=True)
+
+
+@pytest.fixture
+def own_broker() -> Iterator[str]:
+    """A broker only this test uses, so stopping it disturbs no other test; stopped at the end."""
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        pytest.skip("these drills stop and start the project's local broker; a configured cluster is not ours to stop")
+    bootstrap = ensure_bootstrap(Settings(local_kafka_port=OWN_PORT))
+    try:
+        yield bootstrap
+    finally:
+        _broker("stop")
+
+
+def _ids(events: list[bytes]) -> set[str]:
+    return {json.loads(event)["id"] for event in events}
+
+
+def test_a_broker_stop_and_start_mid_stream_loses_nothing(own_broker: str, topic_prefix: str, tmp_path: Path) -> None:
+    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), own_broker, [f"{topic_prefix}{base}" for base in _BASES]))
+    events = harness.drill_events(1_000, seed=11)
+    outputs = [f"{topic_prefix}articles.{name}" for name in ("enriched", "duplicates", "dlq")]
+    environment = harness.stage_environment(own_broker, topic_prefix, harness.free_port(), tmp_path)
+    process = harness.StageProcess(environment, tmp_path / "run.log").start()
+    try:
+        process.wait_ready()
+        asyncio.run(harness.produce(own_broker, f"{topic_prefix}articles.raw", events))
+        asyncio.run(harness.wait_for_outputs(own_broker, outputs, 200, timeout_s=120))
+        _broker("stop")
+        time.sleep(3)
+        _broker("start")
+        assert process.process is not None
+        assert process.process.poll() is None, "the service must ride out the broker's absence"
+        accounting = asyncio.run(harness.account(own_broker, outputs, _ids(events), timeout_s=240))
+    finally:
+        process.close()
+    harness.report("broker stop/start (exactly-once)", len(events), accounting)
+    assert accounting.missing(_ids(events)) == set()
+    assert accounting.doubled() == {}
+
+
+def _huge_event(number: int, size: int) -> bytes:
+    paragraph = "The committee met again to discuss the long report on the harbour works and its costs. " * 40
+    body = "\n".join(paragraph for _ in range(size // len(paragraph) + 1))[:size]
+    return json.dumps({"id": f"huge-{number}", "fetched_at": "2026-11-20T08:00:00Z", "text": body}).encode()
+
+
+def test_a_flood_of_5_mb_articles_keeps_memory_bounded(own_broker: str, topic_prefix: str, tmp_path: Path) -> None:
+    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), own_broker, [f"{topic_prefix}{base}" for base in _BASES]))
+    # Mostly just over the 5 MB limit (dead-lettered), some large but under it (cleaned): over 100 MB in all.
+    events = [_huge_event(number, 5_300_000 if number % 4 else 1_000_000) for number in range(24)]
+    outputs = [f"{topic_prefix}articles.{name}" for name in ("clean", "dlq")]
+    environment = harness.stage_environment(own_broker, topic_prefix, harness.free_port(), tmp_path)
+    environment["NEWSFLOW_FETCH_MAX_BYTES"] = str(16 * 1024 * 1024)
+    process = harness.StageProcess(environment, tmp_path / "run.log", stage="clean").start()
+    try:
+        process.wait_ready()
+        asyncio.run(harness.produce(own_broker, f"{topic_prefix}articles.raw", events, max_request_size=8 * 1024 * 1024))
+        accounting = asyncio.run(harness.account(own_broker, outputs, _ids(events), timeout_s=240))
+        peak_mb = harness.peak_rss_mb(process)
+    finally:
+        process.close()
+    harness.report(f"flood of 5 MB articles (peak RSS {peak_mb:.0f} MB)", len(events), accounting)
+    assert accounting.missing(_ids(events)) == set()
+    assert accounting.per_topic[f"{topic_prefix}articles.dlq"].total() >= 18
+    # Over 100 MB went through; the process held a bounded slice of it at a time.
+    assert peak_mb < 1_200
