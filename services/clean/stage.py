@@ -79,7 +79,7 @@ class CleanStage:
 
     def _from_html(self, raw: RawArticle, html: str, site: str | None) -> _Extraction:
         extraction = extract_html(html, url=raw.url)
-        paragraphs = unwrap([line for line in (clean_line(line) for line in repair(extraction.body).split("\n")) if line])
+        paragraphs = unwrap([line for line in lines_of(extraction.body) if line])
         page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
         # The page's own text, read as flat text: a second opinion on the body, and the teasers.
         flat = extract_flat(page_lines, signals_for=self._signals)
