@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from services.clean import CleanStage
 from services.ids import article_id
 from services.messages import CleanArticle, RawArticle
-from services.stage import Rejection
+from services.stage import Rejection, Stage
 
 _FETCHED = datetime(2025, 7, 12, tzinfo=UTC)
 _PARAGRAPHS = [
@@ -30,6 +30,12 @@ def _html(paragraphs: list[str]) -> str:
 
 def _raw(**fields: str) -> RawArticle:
     return RawArticle.model_validate({"fetched_at": _FETCHED, **fields})
+
+
+def test_satisfies_the_stage_protocol() -> None:
+    stage: Stage[RawArticle] = CleanStage()  # checked by mypy
+    assert stage.name == "clean"
+    assert stage.input_model is RawArticle
 
 
 def test_returns_one_result_per_input_in_order() -> None:
