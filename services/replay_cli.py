@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from prometheus_client import CollectorRegistry
 
 from services.chassis.admin import create_topics
 from services.chassis.local_kafka import ensure_bootstrap
-from services.chassis.logs import configure_logging
 from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
 from services.pipeline import open_stages
@@ -148,25 +146,3 @@ def add_replay_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     again.add_argument("--dry-run", action="store_true", help="say what would be redriven, send nothing")
     again.add_argument("--verbose", action="store_true", help="one line per dead letter")
     again.set_defaults(handler=cmd_dlq_redrive)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """These commands on their own, as services.cli.main runs them."""
-    parser = argparse.ArgumentParser(prog="newsflow")
-    add_replay_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings()
-    except ValueError as error:
-        sys.stderr.write(f"newsflow: invalid settings: {error}\n")
-        return 2
-    configure_logging(settings.log_format, settings.log_level)
-    try:
-        return int(args.handler(settings, args))
-    except ValueError as error:
-        sys.stderr.write(f"newsflow: {error}\n")
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

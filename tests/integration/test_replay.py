@@ -7,7 +7,6 @@ import base64
 import contextlib
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -32,11 +31,7 @@ pytestmark = pytest.mark.integration
 
 
 def newsflow_command() -> list[str]:
-    """`newsflow` once services.cli has the replay commands wired in; their own entry point until then."""
-    from services.cli import build_parser  # noqa: PLC0415 - only to ask whether the commands are wired
-
-    wired = re.search(r"[{,]replay[,}]", build_parser().format_usage()) is not None  # usage lists the subcommands: {run,...}
-    return [sys.executable, "-m", "services.cli" if wired else "services.replay_cli"]
+    return [sys.executable, "-m", "services.cli"]
 
 
 def environment(bootstrap: str, prefix: str) -> dict[str, str]:
