@@ -16,6 +16,7 @@ from services.clean.html_extract import extract_html
 from services.clean.html_recall import complete_paragraphs
 from services.clean.language import LanguageDetector
 from services.clean.line_signals import SignalCache, is_page_furniture
+from services.clean.markdown import looks_like_markdown, plain_line
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap, unwrap_blocks
 from services.clean.site_memory import SiteMemory, trustworthy_template
 from services.ids import article_id
@@ -89,7 +90,10 @@ class CleanStage:
         return _Extraction(source_text=html, paragraphs=paragraphs, title=extraction.title or raw.title, related=flat.related)
 
     def _from_text(self, raw: RawArticle, text: str, site: str | None) -> _Extraction:
-        lines = [line for line in unwrap_blocks(lines_of(text)) if line]
+        lines = lines_of(text)
+        if looks_like_markdown(text):
+            lines = [plain_line(line) for line in lines]
+        lines = [line for line in unwrap_blocks(lines) if line]
         flat = extract_flat(lines, template=self._learn_template(site, lines), signals_for=self._signals)
         # The crawler's title beats a guess from the first line of flattened text.
         return _Extraction(source_text=text, paragraphs=flat.body_lines, title=raw.title or flat.title, related=flat.related)
