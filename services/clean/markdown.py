@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_SIGNS = re.compile(r"\]\(|\]\[\d+\]|^#{1,6} |^[*+-] \S|\*\*\S", re.MULTILINE)
+# Links, headings and bold: bullets alone are not a sign ("- Russia Today" is a plain source line).
+_SIGNS = re.compile(r"\]\(|\]\[\d+\]|^#{1,6} |\*\*\S", re.MULTILINE)
+_SIGN_MARKS = ("](", "][", "**", "# ")
 _MIN_SIGNS = 5
 _SAMPLE_CHARS = 20_000
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -21,8 +23,11 @@ _STRONG = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
 
 
 def looks_like_markdown(text: str) -> bool:
-    """Several links, headings, bullets or bold runs in Markdown syntax (in the first 20,000 characters)."""
-    return len(_SIGNS.findall(text[:_SAMPLE_CHARS])) >= _MIN_SIGNS
+    """Several links, headings or bold runs in Markdown syntax (in the first 20,000 characters)."""
+    sample = text[:_SAMPLE_CHARS]
+    if not any(mark in sample for mark in _SIGN_MARKS):  # the common case, decided without a regex scan
+        return False
+    return len(_SIGNS.findall(sample)) >= _MIN_SIGNS
 
 
 def plain_line(line: str) -> str:

@@ -20,4 +20,5 @@ def test_heading_marks_bullets_and_bold_go() -> None:
 
 def test_prose_with_a_stray_asterisk_is_not_markdown() -> None:
     assert not looks_like_markdown("The results* were published on Tuesday.\n*Figures are provisional.")
-    assert looks_like_markdown("# Title\n\n* one\n* two\n\nSee [a](b) and [c](d) and **e**.")
+    assert looks_like_markdown("# Title\n\n* one\n* two\n\nSee [a](b) and [c](d) and **e** and **f**.")
+    assert not looks_like_markdown("\n".join(["- Russia Today"] * 10))  # dashed source lines are not bullets
