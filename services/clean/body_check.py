@@ -35,7 +35,9 @@ def _code_symbol_share(body: str, visible: int) -> float:
 
 
 def _long_token_share(body: str, visible: int) -> float:
-    return sum(map(len, _LONG_TOKENS.findall(body))) / visible if visible else 0.0
+    if not visible or max(map(len, body.split()), default=0) <= _LONG_TOKEN:  # prose: decided without the regex
+        return 0.0
+    return sum(map(len, _LONG_TOKENS.findall(body))) / visible
 
 
 def _mixed_token_share(body: str, words: int, visible: int) -> float:
