@@ -44,6 +44,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         delivery_cost=True,
         latency_seconds=args.latency_seconds if args.latency_seconds is not None else float(quick.get("latency_seconds", 15.0)),
         load_fraction=args.load,
+        keep_topics=args.keep_topics,
     )
 
 
@@ -81,6 +82,7 @@ def add_bench_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     bench.add_argument("--data", default=str(REPO_ROOT.parent / "shared" / "data"), help="evaluation data folder (seeds/ when absent)")
     bench.add_argument("--seeds", default=str(REPO_ROOT / "seeds"))
     bench.add_argument("--json", default="bench-results.json", help="where the figures go (default ./bench-results.json)")
+    bench.add_argument("--keep-topics", action="store_true", help="keep the run's topics (default: deleted at the end)")
     bench.add_argument("--work-dir", help="keep the stage processes' logs here (default: a temporary folder)")
     bench.set_defaults(handler=cmd_bench)
 

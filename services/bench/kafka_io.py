@@ -40,6 +40,19 @@ async def ensure_topics(settings: Settings, bootstrap: str, names: Sequence[str]
     await asyncio.sleep(_LEADER_GRACE_S)
 
 
+async def delete_topics_with_prefix(settings: Settings, bootstrap: str, prefix: str) -> list[str]:
+    """Delete every topic whose name starts with `prefix` (a bench run's own); returns their names."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-bench", **aiokafka_options(settings))
+    await admin.start()
+    try:
+        names = sorted(name for name in await admin.list_topics() if name.startswith(prefix))
+        if names:
+            await admin.delete_topics(names)
+        return names
+    finally:
+        await admin.close()
+
+
 def _producer(settings: Settings, bootstrap: str, **options: object) -> AIOKafkaProducer:
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,

@@ -250,7 +250,12 @@ def render(summary: dict[str, Any]) -> str:
         verdict = {True: "met", False: "missed", None: "not measured"}[entry["met"]]
         lines.append(f"target {entry['target']}: {_num(entry['measured'], 2)} -> {verdict}")
     machine, corpus = summary["machine"], summary["corpus"]
-    lines.append(f"machine: {machine['cpu_count']} x {machine['cpu_model']}, Python {machine['python']}, Kafka {machine['kafka']}")
+    load = (
+        f"; load average {machine['load_avg_1m_at_start']} at start, {machine['load_avg_1m_at_end']} at end"
+        if "load_avg_1m_at_end" in machine
+        else ""
+    )
+    lines.append(f"machine: {machine['cpu_count']} x {machine['cpu_model']}, Python {machine['python']}, Kafka {machine['kafka']}{load}")
     lines.append(
         f"corpus: {corpus['articles']} articles ({corpus['html_share']:.0%} HTML, "
         f"{corpus['duplicate_share_planned']:.0%} duplicates planned, {corpus['duplicate_share_found']:.0%} found), "

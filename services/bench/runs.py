@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,6 +122,7 @@ async def saturation(bench: Bench, config: Config, inputs: Sequence[Encoded], ti
         "articles_per_s": round(rate(len(outputs.received_at), seconds), 2),
         "mb_per_s": round(rate(size / 2**20, seconds), 3),
         "peak_rss": memory,
+        "load_avg_1m_after": round(os.getloadavg()[0], 2),  # the machine is shared: how busy it was
     }
 
 

@@ -14,17 +14,18 @@ from typing import Any, TextIO
 
 from services.bench.compute import Encoded, StageRun, run_offline
 from services.bench.corpus import Corpus, CorpusSpec, build_corpus
-from services.bench.kafka_io import ensure_topics, preload
+from services.bench.kafka_io import delete_topics_with_prefix, ensure_topics, preload
 from services.bench.machine import describe_machine
-from services.bench.ner import bare_ner_one_core, bare_ner_parallel
+from services.bench.ner import bare_ner_one_core, bare_ner_parallel, per_article
 from services.bench.runs import Bench, Config, latency, saturation
 from services.bench.sources import load_sources
 from services.bench.stats import rate
 from services.bench.transport import aiokafka_passthrough, kcat_runs
 from services.settings import Settings
+from services.tag.options import TagOptions
 from services.topics import DUPLICATES, UNIQUE
 
-TRANSPORT_MIN_RECORDS = 1000
+TRANSPORT_MIN_RECORDS = 3000
 TARGETS = ("clean", "dedup", "clean-dedup", "tag", "pipeline")
 # Targets measured at saturation only, once: they answer one question (clean + dedup end to end).
 _SATURATION_ONLY = ("clean-dedup",)
@@ -43,6 +44,7 @@ class Plan:
     latency_seconds: float = 15.0
     load_fraction: float = 0.5
     run_timeout_s: float = 600.0
+    keep_topics: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,21 @@ def derive_inputs(corpus: Corpus, plan: Plan, settings: Settings, out: TextIO) -
 
 
 def model_limits(inputs: Inputs, settings: Settings, out: TextIO) -> dict[str, Any]:
-    texts = [str(json.loads(record.value)["body"]) for record in inputs.per_target["tag"]]
-    _say(out, f"model: bare spaCy NER over {len(texts)} bodies, one core, then {min(2, os.cpu_count() or 1)} processes at once")
-    one = bare_ner_one_core(texts, settings.spacy_model)
-    both = bare_ner_parallel(texts, settings.spacy_model, max(1, min(2, os.cpu_count() or 1)))
-    return {"one_core": one, "all_cores": both, "unique_share_of_pipeline_sample": round(inputs.unique_share_of_sample, 4)}
+    """Bare NER over the bodies the tagger runs its model on (articles in the model's language), per unique article."""
+    articles = [json.loads(record.value) for record in inputs.per_target["tag"]]
+    languages = TagOptions().languages
+    texts = [str(a["body"]) for a in articles if languages is None or a.get("language") is None or a.get("language") in languages]
+    processes = max(1, min(2, os.cpu_count() or 1))
+    _say(out, f"model: bare spaCy NER over {len(texts)} bodies (of {len(articles)}), one core, then {processes} processes at once")
+    share = len(texts) / max(1, len(articles))
+    one = per_article(bare_ner_one_core(texts, settings.spacy_model), share)
+    every = per_article(bare_ner_parallel(texts, settings.spacy_model, processes), share)
+    return {
+        "one_core": one,
+        "all_cores": every,
+        "taggable_share": round(share, 4),
+        "unique_share_of_pipeline_sample": round(inputs.unique_share_of_sample, 4),
+    }
 
 
 def cycled(records: Sequence[Encoded], at_least: int) -> list[Encoded]:
@@ -171,7 +183,7 @@ async def run_bench(
     report: dict[str, Any] = {
         "run_id": bench.run_id,
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
-        "machine": describe_machine(bootstrap),
+        "machine": describe_machine(bootstrap) | {"load_avg_1m_at_start": round(os.getloadavg()[0], 2)},
         "corpus": described,
         "settings": {
             "batch_max_records": settings.batch_max_records,
@@ -185,12 +197,18 @@ async def run_bench(
         "transport": {},
         "runs": {},
     }
-    for target in plan.targets:
-        records = inputs.per_target[target]
-        if plan.transport and target not in _SATURATION_ONLY:
-            report["transport"][target] = await transport_limits(bench, target, records, out)
-        report["runs"][target] = await process_runs(bench, target, records, plan, out)
+    try:
+        for target in plan.targets:
+            records = inputs.per_target[target]
+            if plan.transport and target not in _SATURATION_ONLY:
+                report["transport"][target] = await transport_limits(bench, target, records, out)
+            report["runs"][target] = await process_runs(bench, target, records, plan, out)
+    finally:
+        if not plan.keep_topics:
+            deleted = await delete_topics_with_prefix(settings, bootstrap, bench.prefix("")[:-1])
+            _say(out, f"deleted the run's {len(deleted)} topics")
     report["seconds"] = round(time.time() - started, 1)
+    report["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
     return report
 
 
