@@ -18,7 +18,6 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization="NFC",
     explain=False,
 )
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANK_RUN = re.compile(r"\n{3,}")
 # UTF-8 read as Latin-1/Windows-1252 (or -1251) turns a lead byte into one of these letters
 # followed by a symbol from the continuation-byte range: a cheap gate before ftfy's full check.
@@ -39,8 +38,9 @@ _WRAP_MAX_WIDTH = 120
 _WRAP_SLACK = 15
 _WRAP_OVER = 5
 _WRAP_SHARE = 0.4
-# C0 controls except tab and newlines, DEL and C1 controls: never text, often the trace of a binary blob.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls except tab and newlines, DEL and C1 controls (never text, often the trace of a binary
+# blob), zero-width characters and surrogates left after repair: removed in one pass.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad\ud800-\udfff]")
 
 
 def repair(text: str) -> str:
@@ -49,9 +49,9 @@ def repair(text: str) -> str:
     # of mojibake (always true of ASCII) only needs its control characters removed.
     suspicious = not text.isascii() and ((_MAYBE_MOJIBAKE.search(text) is not None and is_bad(text)) or _SURROGATE.search(text) is not None)
     fixed = ftfy.fix_text(text, config=_FTFY_CONFIG) if suspicious else text
-    fixed = _SURROGATE.sub("", _CONTROL.sub("", fixed))
+    fixed = _INVISIBLE.sub("", fixed)
     fixed = fixed.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    return unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", fixed))
+    return unicodedata.normalize("NFC", fixed)
 
 
 def clean_line(line: str) -> str:
