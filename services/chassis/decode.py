@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,10 +49,28 @@ class Decoder(Generic[ModelT]):
             return DecodeError("invalid_json", f"value is not JSON: {error}")
         if not isinstance(data, dict):
             return DecodeError("wrong_shape", f"value is a JSON {type(data).__name__}, not an object")
+        if _SURROGATE_ESCAPE.search(text):
+            data = _without_lone_surrogates(data)
         try:
             return self.model.model_validate(data)
         except ValidationError as error:
             return _validation_error(error)
+
+
+# JSON may escape half of a surrogate pair on its own ("\ud83d"); such a string cannot be encoded again.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """Replace unpaired surrogates with U+FFFD: one broken character should not cost the article."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    return value
 
 
 def _validation_error(error: ValidationError) -> DecodeError:

@@ -8,6 +8,7 @@ wrapped, one-line) none is taken for code or a blob.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 _WORD = re.compile(r"\w+")
@@ -67,3 +68,15 @@ def rejection_detail(body: str, *, min_words: int, words: int | None = None) -> 
     if (share := _mixed_token_share(body, words, visible)) > _MAX_MIXED_TOKEN_SHARE:
         return f"looks like an encoded blob ({share:.0%} letter-digit tokens)"
     return None
+
+
+_CODE_ELEMENT = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
+
+
+def is_scripts_only(html: str) -> bool:
+    """HTML whose only content is code: scripts (and styles) but not a word of visible text."""
+    if "<script" not in html.lower():
+        return False
+    visible = html_lib.unescape(_TAG.sub(" ", _CODE_ELEMENT.sub(" ", html)))
+    return not any(character.isalnum() for character in visible)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from services.clean.body_check import rejection_detail
+from services.clean.body_check import is_scripts_only, rejection_detail
 from services.clean.flat_text import extract_flat
 from services.clean.headline import headline_core, matches_headline
 from services.clean.html_extract import extract_html
@@ -103,8 +103,11 @@ class CleanStage:
         has_text = bool(raw.text and raw.text.strip())
         if raw.html and raw.html.strip():
             outcome = self._finish(raw, self._from_html(raw, raw.html, site))
-            if isinstance(outcome, CleanArticle) or not has_text:
+            if isinstance(outcome, CleanArticle):
                 return outcome
+            if not has_text:
+                # Checked only on the way out, so pages with an article pay nothing for it.
+                return Rejection("scripts_only", "the HTML holds scripts and no visible text") if is_scripts_only(raw.html) else outcome
             # HTML is preferred, but when it yields no article the event's text still may.
         return self._finish(raw, self._from_text(raw, raw.text or "", site))
 

@@ -62,3 +62,12 @@ def test_unknown_fields_are_kept_in_metadata_not_rejected() -> None:
     result = DECODER.decode(None, json.dumps({**GOOD, "crawler": "v2", "metadata": {"lang_hint": "en"}}).encode())
     assert isinstance(result, RawArticle)
     assert result.metadata == {"lang_hint": "en", "extra_fields": {"crawler": "v2"}}
+
+
+def test_a_lone_surrogate_is_replaced_not_fatal() -> None:
+    value = b'{"id": "a1", "fetched_at": "2026-11-20T08:00:00Z", "title": "Emoji \\ud83d cut", "text": "ok \\ud83d\\ude00 pair"}'
+    result = DECODER.decode(None, value)
+    assert isinstance(result, RawArticle)
+    assert result.title == "Emoji \ufffd cut"
+    assert result.text == "ok \U0001f600 pair"
+    assert result.model_dump_json().encode("utf-8")

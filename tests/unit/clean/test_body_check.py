@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
-from services.clean.body_check import rejection_detail
+from services.clean.body_check import is_scripts_only, rejection_detail
 
 _ARTICLE = (
     "The council voted on Tuesday to extend the tram line to the northern suburbs by 2028. Supporters said the "
@@ -50,3 +50,13 @@ def test_markdown_links_urls_and_drawn_tables_are_not_code_or_blobs() -> None:
     drawn = "The standings after the race:\n" + "\n".join("────────┬────────────┬──────────" for _ in range(10)) + "\n" + _ARTICLE
     assert rejection_detail(markdown, min_words=20) is None
     assert rejection_detail(drawn, min_words=20) is None
+
+
+def test_html_of_scripts_alone_is_scripts_only() -> None:
+    page = "<html><head><script>var a = 1;</script><style>p {color: red}</style></head><body><script src='x.js'></script></body></html>"
+    assert is_scripts_only(page)
+
+
+def test_html_with_visible_words_or_without_scripts_is_not_scripts_only() -> None:
+    assert not is_scripts_only("<html><body><script>x()</script><p>Hello</p></body></html>")
+    assert not is_scripts_only("<html><body></body></html>")

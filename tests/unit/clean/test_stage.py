@@ -93,12 +93,18 @@ def test_id_is_the_shared_article_id() -> None:
 def test_pages_without_an_article_are_rejected_as_empty_body() -> None:
     pages = [
         _raw(text="Home\nNews\nSport\nContact"),
-        _raw(html="<html><body><script>var a = 1; window.location = '/x';</script></body></html>"),
+        _raw(html="<html><body><p>Subscribe</p><script>var a = 1;</script></body></html>"),
         _raw(text="\x00\x01\x02\x03 PK\x03\x04 \xff\xfe binary"),
     ]
     for result in CleanStage().process(pages):
         assert isinstance(result, Rejection)
         assert result.reason == "empty_body"
+
+
+def test_html_that_is_only_scripts_has_its_own_reason() -> None:
+    (result,) = CleanStage().process([_raw(html="<html><body><script>var a = 1; window.location = '/x';</script></body></html>")])
+    assert isinstance(result, Rejection)
+    assert result.reason == "scripts_only"
 
 
 def test_a_whole_article_on_one_line_ending_in_dots_is_kept() -> None:
