@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from services.ids import article_id
 from services.messages import CleanArticle, RawArticle, UniqueArticle
+from services.records import clean_article
 from services.stage import Rejection
-from services.urls import canonical_url
 
 
 class RawAsClean:
@@ -26,20 +25,7 @@ class RawAsClean:
     def _one(raw: RawArticle) -> BaseModel | Rejection:
         if not (raw.text and raw.text.strip()):
             return Rejection("missing_text", "without the clean stage only `text` can serve as the body, and this event has none")
-        return CleanArticle(
-            id=article_id(raw),
-            url=raw.url,
-            canonical_url=canonical_url(raw.url) if raw.url else None,
-            source=raw.source,
-            fetched_at=raw.fetched_at,
-            published_at=raw.published_at,
-            title=raw.title,
-            body=raw.text,
-            language=raw.language,
-            word_count=len(raw.text.split()),
-            removed_chars=0,
-            metadata=raw.metadata,
-        )
+        return clean_article(raw, body=raw.text, title=raw.title, language=raw.language)
 
 
 class CleanAsUnique:

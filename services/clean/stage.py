@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -19,12 +18,10 @@ from services.clean.line_signals import SignalCache, is_page_furniture
 from services.clean.markdown import looks_like_markdown, plain_line
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap, unwrap_blocks
 from services.clean.site_memory import SiteMemory, trustworthy_template
-from services.ids import article_id
 from services.messages import CleanArticle, RawArticle, RelatedItem
+from services.records import clean_article, word_count
 from services.stage import Rejection
 from services.urls import canonical_url
-
-_WORD = re.compile(r"\w+")
 
 
 def _site_of(raw: RawArticle) -> str | None:
@@ -114,23 +111,16 @@ class CleanStage:
     def _finish(self, raw: RawArticle, extracted: _Extraction) -> CleanArticle | Rejection:
         title = clean_line(repair(extracted.title)) if extracted.title else None
         body = join_paragraphs(_without_leading_title(extracted.paragraphs, title))
-        word_count = len(_WORD.findall(body))
-        if (detail := rejection_detail(body, min_words=self._min_words, words=word_count)) is not None:
+        words = word_count(body)
+        if (detail := rejection_detail(body, min_words=self._min_words, words=words)) is not None:
             return Rejection("empty_body", detail)
         guess = self._language.detect(body)
-        return CleanArticle(
-            id=article_id(raw),
-            url=raw.url,
-            canonical_url=canonical_url(raw.url) if raw.url else None,
-            source=raw.source,
-            fetched_at=raw.fetched_at,
-            published_at=raw.published_at,
-            title=title or None,
+        return clean_article(
+            raw,
             body=body,
+            title=title or None,
             language=guess.code or raw.language,
             language_confidence=guess.confidence,
-            word_count=word_count,
             removed_chars=max(0, len(extracted.source_text) - len(body)),
             related=extracted.related,
-            metadata=raw.metadata,
         )
