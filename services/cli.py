@@ -25,16 +25,21 @@ from services.topics import STAGE_ORDER, Topics
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-async def _serve_until_signalled(service: StageService) -> None:
+async def _serve_until_signalled(service: StageService) -> int:
+    """Serve until SIGINT or SIGTERM (exit 0), or until the service is fenced by a newer instance (exit 1)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await service.start()
     try:
-        await stop.wait()
+        waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(service.fenced.wait())]
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
     finally:
         await service.stop()
+    return 1 if service.fenced.is_set() else 0
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -46,8 +51,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     with open_stages(names, settings, metrics) as stages:
         runners = make_runners(stages, topics, metrics, settings)
         service = StageService(settings, make_broker(settings, bootstrap), runners, metrics, bootstrap=bootstrap)
-        asyncio.run(_serve_until_signalled(service))
-    return 0
+        return asyncio.run(_serve_until_signalled(service))
 
 
 def _open_input(path: str) -> BinaryIO:

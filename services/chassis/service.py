@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 from aiokafka import ConsumerRebalanceListener
+from aiokafka.errors import ProducerFenced
 from aiokafka.structs import TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -88,6 +89,8 @@ class StageService:
         self._server_task: asyncio.Task[None] | None = None
         self._lag_task: asyncio.Task[None] | None = None
         self._lag_labels: set[tuple[str, str, str]] = set()
+        # Set when this instance must not go on (a newer one took over its transactional id).
+        self.fenced = asyncio.Event()
 
     def _delivery(self, group_id: str, stage: str, bootstrap: str | None) -> Delivery:
         if self._settings.delivery == "at-least-once":
@@ -126,6 +129,11 @@ class StageService:
                     # Stage code is CPU-bound; a worker thread keeps heartbeats and /metrics flowing.
                     outbound = await asyncio.to_thread(runner.run_batch, inbound)
                     await delivery.deliver(inbound, outbound, message)
+            except ProducerFenced:
+                # Another instance now owns this transactional id: this one is a zombie and must stop, not retry.
+                log.critical("fenced", stage=runner.name, instance=self._settings.instance_id)
+                await message.nack()
+                self.fenced.set()
             except Exception:
                 # Nothing of this batch is committed: rewind and take it again after a pause (the broker may be away).
                 log.exception("batch_failed", stage=runner.name, records=len(inbound), retry_in_s=self._settings.retry_backoff_s)

@@ -128,3 +128,24 @@ def test_topics_command_is_idempotent(kafka_bootstrap: str, topic_prefix: str) -
     ]
     assert runs[0].stdout.count("created") == 6
     assert runs[1].stdout.count("exists") == 6
+
+
+def test_an_instance_fenced_by_a_newer_one_with_its_id_stops_and_nothing_doubles(
+    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    events, _, processes = drill
+    outputs = [f"{topic_prefix}articles.clean", f"{topic_prefix}articles.dlq"]
+    old = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, instance="same")
+    zombie = _start(processes, old, tmp_path / "old.log", "clean")
+    zombie.wait_ready()
+    # A restarted instance that comes up while the old one still runs (a zombie): same instance id, same group.
+    new = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, instance="same")
+    _start(processes, new, tmp_path / "new.log", "clean").wait_ready()
+    asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", events))
+
+    accounting = asyncio.run(harness.account(kafka_bootstrap, outputs, _ids(events), timeout_s=180))
+    harness.report("zombie fenced by a newer instance with its id", EVENTS, accounting)
+    assert accounting.missing(_ids(events)) == set()
+    assert accounting.doubled() == {}
+    assert zombie.process is not None
+    assert zombie.process.wait(timeout=60) == 1, "the fenced instance stops with an error instead of retrying"
