@@ -56,6 +56,18 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU seconds a live process has used; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
 def role(pid: int) -> str:
     """What a process is: the stage process, a tagger worker, or a multiprocessing helper."""
     try:
@@ -106,6 +118,13 @@ class StageProcess:
         return [
             {"process": self.name, "pid": pid, "role": role(pid), "peak_rss_mb": round(rss, 1)} for pid in pids if (rss := peak_rss_mb(pid))
         ]
+
+    def cpu(self) -> dict[int, tuple[str, float]]:
+        """CPU seconds so far of this process and of each process under it, by pid, with their roles."""
+        if self.process is None:
+            return {}
+        pids = [self.process.pid, *descendants(self.process.pid)]
+        return {pid: (f"{self.name} {role(pid)}", seconds) for pid in pids if (seconds := cpu_seconds(pid)) is not None}
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after a grace period."""
@@ -174,6 +193,9 @@ class ProcessGroup:
 
     def peak_rss(self) -> list[dict[str, object]]:
         return [entry for process in self.processes for entry in process.peak_rss()]
+
+    def cpu(self) -> dict[int, tuple[str, float]]:
+        return {pid: entry for process in self.processes for pid, entry in process.cpu().items()}
 
     def stop(self) -> None:
         for process in self.processes:

@@ -220,6 +220,10 @@ def render(summary: dict[str, Any]) -> str:
             )
         )
     lines.append("")
+    for runs in summary["runs"].values():
+        for figure in runs["saturation"]:
+            shares = ", ".join(f"{name} {share:.2f}" for name, share in figure.get("cpu_busy", {}).items() if share >= 0.01)
+            lines.append(f"cpu busy {figure['config']} (share of a core over the run): {shares or '-'}")
     lines.append("speedup 2 vs 1 process (tag: workers): " + (", ".join(f"{t} {_times(v)}" for t, v in summary["scaling"].items()) or "-"))
     lines.append(
         "exactly-once cost vs at-least-once: "

@@ -88,6 +88,16 @@ async def _prepared(bench: Bench, config: Config, suffix: str) -> tuple[Topics, 
     return topics, group, accountant
 
 
+def busy_shares(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], seconds: float) -> dict[str, float]:
+    """Each process's CPU seconds over the run as a share of one core (1.0 = busy all the time), by name and role."""
+    shares: dict[str, float] = {}
+    for pid, (name, used) in sorted(after.items()):
+        earlier = before.get(pid, (name, 0.0))[1]
+        label = name if name not in shares else f"{name} {pid}"
+        shares[label] = round((used - earlier) / seconds, 3) if seconds > 0 else 0.0
+    return shares
+
+
 async def saturation(bench: Bench, config: Config, inputs: Sequence[Encoded], timeout_s: float) -> dict[str, Any]:
     """Processes started and ready on an empty input topic, then the whole input loaded at once: time until every input came out."""
     topics, group, accountant = await _prepared(bench, config, "")
@@ -95,6 +105,7 @@ async def saturation(bench: Bench, config: Config, inputs: Sequence[Encoded], ti
     try:
         await accountant.start()
         await asyncio.to_thread(group.wait_ready, READY_TIMEOUT_S)
+        cpu_before = group.cpu()
         started = time.time()
         load_s = await preload(bench.settings, bench.bootstrap, topics.input_of(config.input_stage()), inputs)
         complete = await accountant.until(len(inputs), timeout_s)
@@ -102,6 +113,7 @@ async def saturation(bench: Bench, config: Config, inputs: Sequence[Encoded], ti
         finished = max(outputs.received_at.values(), default=time.time())
         seconds = finished - started
         memory = group.peak_rss()
+        busy = busy_shares(cpu_before, group.cpu(), seconds)
     finally:
         await accountant.stop()
         await asyncio.to_thread(group.stop)
@@ -122,6 +134,7 @@ async def saturation(bench: Bench, config: Config, inputs: Sequence[Encoded], ti
         "articles_per_s": round(rate(len(outputs.received_at), seconds), 2),
         "mb_per_s": round(rate(size / 2**20, seconds), 3),
         "peak_rss": memory,
+        "cpu_busy": busy,
         "load_avg_1m_after": round(os.getloadavg()[0], 2),  # the machine is shared: how busy it was
     }
 
