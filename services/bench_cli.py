@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 from services.bench.corpus import CorpusSpec
@@ -49,6 +48,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    # Per-batch lines and the corpus's expected dead letters would drown the bench's own output.
+    configure_logging(settings.log_format, "error")
     plan = plan_from(args)
     bootstrap = ensure_bootstrap(settings)
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as work:
@@ -85,25 +86,3 @@ def add_bench_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     bench.add_argument("--keep-topics", action="store_true", help="keep the run's topics (default: deleted at the end)")
     bench.add_argument("--work-dir", help="keep the stage processes' logs here (default: a temporary folder)")
     bench.set_defaults(handler=cmd_bench)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The command on its own, as services.cli.main runs it."""
-    parser = argparse.ArgumentParser(prog="newsflow")
-    add_bench_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings()
-    except ValueError as error:
-        sys.stderr.write(f"newsflow: invalid settings: {error}\n")
-        return 2
-    configure_logging(settings.log_format, "error")  # per-batch lines and the corpus's expected dead letters would drown the bench's own
-    try:
-        return int(args.handler(settings, args))
-    except ValueError as error:
-        sys.stderr.write(f"newsflow: {error}\n")
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from prometheus_client import CollectorRegistry
 
+from services.bench_cli import add_bench_commands
 from services.chassis.admin import create_topics
 from services.chassis.local_kafka import ensure_bootstrap
 from services.chassis.logs import configure_logging
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=cmd_eval)
 
     add_replay_commands(commands)
+    add_bench_commands(commands)
     return parser
 
 

@@ -31,11 +31,13 @@ class PooledStage(Generic[InT]):
         workers: int,
         initializer: Callable[..., None],
         initargs: tuple[Any, ...] = (),
+        chunk_size: int = 8,
     ) -> None:
         self.name = name
         self.input_model = input_model
         self._work = work
         self._workers = workers
+        self._chunk_size = chunk_size
         # spawn, not fork: the parent runs an event loop and threads, which a forked child must not inherit.
         self._pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer, initargs=initargs
@@ -47,8 +49,9 @@ class PooledStage(Generic[InT]):
             future.result()
 
     def process(self, batch: Sequence[InT]) -> list[BaseModel | Rejection]:
-        size = -(-len(batch) // self._workers) or 1
-        chunks = [list(batch[start : start + size]) for start in range(0, len(batch), size)]
+        # Small chunks, not one half per worker: records differ in cost (a long body, or one the stage skips),
+        # and a worker that finishes early takes the next chunk instead of idling.
+        chunks = [list(batch[start : start + self._chunk_size]) for start in range(0, len(batch), self._chunk_size)]
         results: list[BaseModel | Rejection] = []
         for future in [self._pool.submit(self._work, chunk) for chunk in chunks]:
             results.extend(future.result())

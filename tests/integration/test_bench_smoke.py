@@ -21,7 +21,7 @@ def test_bench_runs_end_to_end_and_writes_its_figures(kafka_bootstrap: str, tmp_
     command = [
         sys.executable,
         "-m",
-        "services.bench_cli",
+        "services.cli",
         "bench",
         "--quick",
         "--articles",
