@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from aiokafka import AIOKafkaProducer
 from pydantic import ValidationError
 
-from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.connection import make_producer
 from services.ids import article_id
 from services.messages import RawArticle
 from services.settings import Settings
@@ -24,13 +23,7 @@ def raw_key(line: bytes) -> bytes | None:
 
 async def produce_lines(settings: Settings, bootstrap: str, topic: str, lines: Iterable[bytes]) -> int:
     """Send each non-blank line as one record; wait for every acknowledgement. Returns how many were sent."""
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        max_request_size=max_message_bytes(settings),
-        **aiokafka_options(settings),
-    )
+    producer = make_producer(settings, bootstrap)
     await producer.start()
     try:
         pending = [await producer.send(topic, line, key=raw_key(line)) for line in (raw.rstrip(b"\r\n") for raw in lines) if line.strip()]

@@ -23,7 +23,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import IllegalOperation, ProducerFenced
 from pydantic import ValidationError
 
-from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.connection import aiokafka_options, make_producer, max_message_bytes
 from services.messages import DeadLetter
 from services.settings import Settings
 
@@ -222,14 +222,7 @@ async def redrive(
     producer: AIOKafkaProducer | None = None
     if not dry_run:
         await _ensure_ledger(settings, bootstrap, ledger)
-        producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap,
-            transactional_id=transactional_id or f"{settings.group_prefix}.redrive.{dlq_topic}",
-            acks="all",
-            enable_idempotence=True,
-            max_request_size=max_message_bytes(settings),
-            **aiokafka_options(settings),
-        )
+        producer = make_producer(settings, bootstrap, transactional_id=transactional_id or f"{settings.group_prefix}.redrive.{dlq_topic}")
         await producer.start()  # registers the transactional id, fencing any other redrive of this topic, before the ledger is read
     try:
         done = {record.key.decode("utf-8") for record in await _read_if_exists(settings, bootstrap, ledger) if record.key}

@@ -22,7 +22,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.connection import aiokafka_options, make_producer, max_message_bytes
 from services.chassis.envelope import Inbound, Outbound
 from services.chassis.runner import StageRunner
 from services.messages import Lineage
@@ -340,14 +340,8 @@ async def replay(
         batch_size = min(request.batch_size, max(1, int(request.rate))) if request.rate else request.batch_size
         if progress is not None:
             progress.total = result.total
-        producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap,
-            transactional_id=request.group,  # the same replay resumed fences an older process of itself
-            acks="all",
-            enable_idempotence=True,
-            max_request_size=max_message_bytes(settings),
-            **options,
-        )
+        # The same replay resumed fences an older process of itself.
+        producer = make_producer(settings, bootstrap, transactional_id=request.group)
         await producer.start()
         try:
             if not request.resume:  # the plan first, so even a replay stopped before its first batch can be resumed

@@ -7,12 +7,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.bench.compute import Encoded
 from services.chassis.admin import create_topics
-from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.connection import aiokafka_options, make_producer, max_message_bytes
 from services.settings import Settings
 
 _LEADER_TIMEOUT_S = 30.0
@@ -53,20 +53,9 @@ async def delete_topics_with_prefix(settings: Settings, bootstrap: str, prefix: 
         await admin.close()
 
 
-def _producer(settings: Settings, bootstrap: str, **options: object) -> AIOKafkaProducer:
-    return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        max_request_size=max_message_bytes(settings),
-        **aiokafka_options(settings),
-        **options,
-    )
-
-
 async def preload(settings: Settings, bootstrap: str, topic: str, records: Sequence[Encoded]) -> float:
     """Publish every record and wait for every acknowledgement; returns the seconds it took."""
-    producer = _producer(settings, bootstrap, linger_ms=20, max_batch_size=1024 * 1024)
+    producer = make_producer(settings, bootstrap, linger_ms=20, max_batch_size=1024 * 1024)
     await producer.start()
     started = time.perf_counter()
     try:
@@ -79,7 +68,7 @@ async def preload(settings: Settings, bootstrap: str, topic: str, records: Seque
 
 async def produce_paced(settings: Settings, bootstrap: str, topic: str, records: Sequence[Encoded], rate: float) -> dict[bytes, float]:
     """Send record i at start + i / rate, stamped with its send time; returns each key's send time (epoch s)."""
-    producer = _producer(settings, bootstrap)
+    producer = make_producer(settings, bootstrap)
     await producer.start()
     sent: dict[bytes, float] = {}
     try:

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import OffsetAndMetadata
 
 from services.bench.compute import Encoded
 from services.bench.stats import rate
-from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.connection import aiokafka_options, make_producer, max_message_bytes
 from services.settings import Settings
 
 
@@ -52,14 +52,7 @@ async def aiokafka_passthrough(
         fetch_max_bytes=settings.fetch_max_bytes,
         **options,
     )
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        max_request_size=max_message_bytes(settings),
-        **({"transactional_id": f"{group}.tx"} if exactly_once else {}),
-        **options,
-    )
+    producer = make_producer(settings, bootstrap, transactional_id=f"{group}.tx" if exactly_once else None)
     await producer.start()
     await consumer.start()
     moved = 0

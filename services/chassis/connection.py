@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from services.settings import Settings
@@ -44,3 +45,19 @@ def aiokafka_options(settings: Settings) -> dict[str, Any]:
         options["sasl_plain_username"] = settings.kafka_sasl_username
         options["sasl_plain_password"] = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
     return options
+
+
+def make_producer(settings: Settings, bootstrap: str, *, transactional_id: str | None = None, **tuning: Any) -> AIOKafkaProducer:
+    """newsflow's producer: acks from all replicas, idempotent, sized for the largest message; transactional if named.
+
+    Call it inside the running event loop: aiokafka binds a client to the loop it is made in.
+    """
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=max_message_bytes(settings),
+        transactional_id=transactional_id,
+        **aiokafka_options(settings),
+        **tuning,
+    )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import OffsetAndMetadata, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
 
-from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.connection import make_producer
 from services.chassis.envelope import Inbound, Outbound
 from services.settings import Settings
 
@@ -63,19 +63,14 @@ class ExactlyOnce:
     def __init__(self, settings: Settings, bootstrap: str, *, group_id: str, transactional_id: str) -> None:
         self._group_id = group_id
         # A restarted instance reuses its transactional id, which fences its predecessor's unfinished transaction.
-        self._options: dict[str, Any] = {
-            "bootstrap_servers": bootstrap,
-            "transactional_id": transactional_id,
-            "enable_idempotence": True,
-            "acks": "all",
-            "max_request_size": max_message_bytes(settings),
-            **aiokafka_options(settings),
-        }
+        self._transactional_id = transactional_id
+        self._settings = settings
+        self._bootstrap = bootstrap
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
         # Made here, not in __init__: aiokafka binds a client to the running event loop.
-        self._producer = AIOKafkaProducer(**self._options)
+        self._producer = make_producer(self._settings, self._bootstrap, transactional_id=self._transactional_id)
         await self._producer.start()
 
     async def stop(self) -> None:
