@@ -40,7 +40,9 @@ async def _show_outputs(
     settings: Settings, bootstrap: str, topics: Topics, *, expected: int, timeout_s: float, out: TextIO
 ) -> Counter[str]:
     bases = {topics.name(base): base for base in (ENRICHED, DUPLICATES, DLQ)}
-    consumer = AIOKafkaConsumer(*bases, bootstrap_servers=bootstrap, auto_offset_reset="earliest", **aiokafka_options(settings))
+    consumer = AIOKafkaConsumer(
+        *bases, bootstrap_servers=bootstrap, auto_offset_reset="earliest", isolation_level="read_committed", **aiokafka_options(settings)
+    )
     await consumer.start()
     counts: Counter[str] = Counter()
     deadline = time.monotonic() + timeout_s
