@@ -51,7 +51,7 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], timeout_s: float = 
 
 
 async def _collect(bootstrap: str, topics: list[str], expected: int, timeout_s: float = 120.0) -> dict[str, list[dict[str, Any]]]:
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest", isolation_level="read_committed")
     await consumer.start()
     seen: dict[str, list[dict[str, Any]]] = {topic: [] for topic in topics}
     deadline = time.monotonic() + timeout_s
