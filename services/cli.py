@@ -64,6 +64,9 @@ def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
     from services.process import OfflinePipeline, chain, write_jsonl  # noqa: PLC0415 - keeps `run` start-up lean
 
     names = parse_stage_names(args.stages)
+    if "dedup_state_path" not in settings.model_fields_set:
+        # An offline run starts from empty state unless told otherwise, so the same input gives the same output.
+        settings = settings.model_copy(update={"dedup_state_path": None})
     topics = Topics(settings.topic_prefix)
     metrics = Metrics(CollectorRegistry())
     with open_stages(names, settings) as stages:

@@ -63,7 +63,10 @@ async def run_demo(settings: Settings, bootstrap: str, lines: list[bytes], out: 
     """Returns True when every seed event came out on enriched, duplicates or the DLQ."""
     started = time.monotonic()
     # A fresh prefix per run, so the demo's outputs are its own even on a broker that has seen earlier runs.
-    settings = settings.model_copy(update={"topic_prefix": settings.topic_prefix or f"demo-{uuid.uuid4().hex[:8]}."})
+    fresh: dict[str, object] = {"topic_prefix": settings.topic_prefix or f"demo-{uuid.uuid4().hex[:8]}."}
+    if "dedup_state_path" not in settings.model_fields_set:
+        fresh["dedup_state_path"] = None
+    settings = settings.model_copy(update=fresh)
     topics = Topics(settings.topic_prefix)
     await create_topics(settings, bootstrap, topics.all())
     out.write(f"broker {bootstrap}, topics {topics.name('articles.*')}\n")

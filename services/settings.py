@@ -16,7 +16,8 @@ DeliveryMode = Literal["exactly-once", "at-least-once"]
 class Settings(BaseSettings):
     """Every knob of newsflow; environment variables carry the `NEWSFLOW_` prefix."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore")
+    # `none` in a variable means None, so a path setting can be switched off from the environment.
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore", env_parse_none_str="none")
 
     kafka_bootstrap_servers: str | None = Field(
         default=None,
@@ -59,7 +60,8 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8000, description="Port of the /metrics, /healthz and /readyz server.")
 
     dedup_state_path: Path | None = Field(
-        default=None, description="File the in-process dedup state is persisted to; unset keeps it in memory only."
+        default=Path(".state/dedup"),
+        description="File the in-process dedup state is persisted to, so it survives a restart; `none` keeps it in memory only.",
     )
     redis_url: SecretStr | None = Field(
         default=None,

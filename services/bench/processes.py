@@ -155,6 +155,8 @@ def stage_environment(bootstrap: str, prefix: str, *, delivery: str, instance: s
             "NEWSFLOW_TAG_WORKERS": str(tag_workers),
             "NEWSFLOW_LOG_FORMAT": "json",
             "NEWSFLOW_LOG_LEVEL": "warning",
+            # Every run starts from empty dedup state, so no run sees the decisions of the one before.
+            "NEWSFLOW_DEDUP_STATE_PATH": "none",
         }
     )
     return environment

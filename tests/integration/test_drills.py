@@ -149,3 +149,29 @@ def test_an_instance_fenced_by_a_newer_one_with_its_id_stops_and_nothing_doubles
     assert accounting.doubled() == {}
     assert zombie.process is not None
     assert zombie.process.wait(timeout=60) == 1, "the fenced instance stops with an error instead of retrying"
+
+
+def test_dedup_killed_mid_stream_remembers_what_it_saw_after_restart(
+    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    events, _, processes = drill
+    originals = events[:300]
+    copies = [json.dumps({**json.loads(event), "id": f"copy-{number}"}).encode() for number, event in enumerate(originals)]
+    unique, duplicates = f"{topic_prefix}articles.unique", f"{topic_prefix}articles.duplicates"
+    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path)
+    first = _start(processes, environment, tmp_path / "first.log", "clean,dedup")
+    first.wait_ready()
+    # Originals first and all decided, so that "first seen" does not hang on how partitions interleave.
+    asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", originals))
+    asyncio.run(harness.wait_for_outputs(kafka_bootstrap, [unique], 300, timeout_s=120))
+    asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", copies[:150]))
+    asyncio.run(harness.wait_for_outputs(kafka_bootstrap, [duplicates], 50, timeout_s=120))
+    first.kill()
+
+    _start(processes, environment, tmp_path / "second.log", "clean,dedup").wait_ready()
+    asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", copies[150:]))
+    accounting = asyncio.run(harness.account(kafka_bootstrap, [unique, duplicates], _ids(originals + copies), timeout_s=120))
+    harness.report("dedup kill -9 and restart (copies after the kill)", len(originals + copies), accounting)
+    assert set(accounting.per_topic[duplicates]) == _ids(copies), "no copy passes as unique, before or after the restart"
+    assert set(accounting.per_topic[unique]) == _ids(originals)
+    assert accounting.doubled() == {}
