@@ -11,12 +11,9 @@ first run would have.
 from __future__ import annotations
 
 import asyncio
-import json
-import re
 from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -28,144 +25,10 @@ from services.chassis.runner import StageRunner
 from services.messages import Lineage
 from services.progress import Progress, TokenBucket
 from services.redrive import partitions_of
+from services.replay_positions import BEGINNING, END, Position, Span, plan_metadata, resolve, stop_from_metadata
 from services.settings import Settings
-from services.topics import CLEAN, DLQ, DUPLICATES, ENRICHED, STAGE_INPUTS, STAGE_ORDER, UNIQUE, Topics
 
 log = structlog.get_logger("newsflow.replay")
-
-STAGE_OUTPUTS = {"clean": (CLEAN, DLQ), "dedup": (UNIQUE, DUPLICATES, DLQ), "tag": (ENRICHED, DLQ)}
-_VERSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-# --- positions: where a replay starts and stops ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Position:
-    """`beginning`, `end`, one offset in every partition, or the first record at or after a time."""
-
-    kind: str  # "beginning" | "end" | "offset" | "time"
-    offset: int = 0
-    time: datetime | None = None
-
-    def timestamp_ms(self) -> int:
-        if self.time is None:
-            raise ValueError(f"a {self.kind} position has no time")
-        return int(self.time.timestamp() * 1000)
-
-
-BEGINNING = Position("beginning")
-END = Position("end")
-
-
-def parse_position(text: str) -> Position:
-    """`beginning`/`earliest`, `end`/`latest`, a non-negative integer offset, or an ISO 8601 time (UTC when it has no zone)."""
-    value = text.strip()
-    if value.lower() in ("beginning", "earliest"):
-        return BEGINNING
-    if value.lower() in ("end", "latest"):
-        return END
-    if value.isdigit():
-        return Position("offset", offset=int(value))
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith(("Z", "z")) else value)
-    except ValueError:
-        raise ValueError(f"not a position: {text!r} (use beginning, end, an offset such as 1234, or an ISO time)") from None
-    return Position("time", time=moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-
-
-def resolve(position: Position, beginning: int, end: int, at_time: int | None) -> int:
-    """The offset a position means in one partition, within [beginning, end].
-
-    `at_time` is the partition's first offset whose timestamp is at or after the position's time
-    (None when no record is that late), as Kafka's offsets-for-times answers.
-    """
-    if position.kind == "beginning":
-        offset = beginning
-    elif position.kind == "end":
-        offset = end
-    elif position.kind == "offset":
-        offset = position.offset
-    else:
-        offset = end if at_time is None else at_time
-    return max(beginning, min(offset, end))
-
-
-@dataclass(frozen=True)
-class Span:
-    """Offsets [start, stop) of one partition to replay."""
-
-    start: int
-    stop: int
-
-
-def plan_metadata(span: Span) -> str:
-    """What a committed replay offset carries, so `--resume` keeps the first run's bounds."""
-    return json.dumps({"stop": span.stop}, separators=(",", ":"))
-
-
-def stop_from_metadata(metadata: str) -> int:
-    try:
-        stop = json.loads(metadata)["stop"]
-    except (ValueError, KeyError, TypeError):
-        stop = None
-    if not isinstance(stop, int):
-        raise ValueError(f"committed offset metadata {metadata!r} is not a replay plan")  # noqa: TRY004 - bad data, not a bad argument type
-    return stop
-
-
-# --- naming: input stage, output topics, group -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VersionedTopics(Topics):
-    """Topic names with the prefix and a version suffix: `articles.enriched` -> `<prefix>articles.enriched.v2`."""
-
-    version: str = ""
-
-    def name(self, base: str) -> str:
-        return f"{self.prefix}{base}.{self.version}" if self.version else f"{self.prefix}{base}"
-
-
-def output_topics(prefix: str, version: str | None) -> Topics:
-    if version is None:
-        return Topics(prefix)
-    if not _VERSION.fullmatch(version):
-        raise ValueError(f"--output-version {version!r}: use letters, digits, '-' or '_' (e.g. v2)")
-    return VersionedTopics(prefix, version)
-
-
-def input_stage(topic: str, prefix: str, stage: str | None) -> tuple[str, str]:
-    """(full topic name, stage) for `--topic`: a base name gets the prefix; `--stage` overrides the topic's own stage."""
-    by_input = {base: name for name, base in STAGE_INPUTS.items()}
-    if topic in by_input:
-        full, own = f"{prefix}{topic}", by_input[topic]
-    elif prefix and topic.startswith(prefix) and topic[len(prefix) :] in by_input:
-        full, own = topic, by_input[topic[len(prefix) :]]
-    else:
-        full, own = topic, None
-    chosen = stage or own
-    if chosen is None:
-        raise ValueError(f"{topic} is not the input of a stage ({', '.join(STAGE_INPUTS.values())}); name one with --stage")
-    if chosen not in STAGE_ORDER:
-        raise ValueError(f"unknown stage {chosen!r}; choose from {', '.join(STAGE_ORDER)}")
-    return full, chosen
-
-
-def stage_chain(first: str, through: str | None) -> list[str]:
-    """Stages from `first` to `through` (inclusive), in pipeline order."""
-    last = through or first
-    if last not in STAGE_ORDER:
-        raise ValueError(f"unknown stage {last!r} for --through; choose from {', '.join(STAGE_ORDER)}")
-    names = list(STAGE_ORDER[STAGE_ORDER.index(first) : STAGE_ORDER.index(last) + 1])
-    if not names:
-        raise ValueError(f"--through {last} comes before the input stage {first}")
-    return names
-
-
-def replay_group(group_prefix: str, stage: str, suffix: str | None, now: datetime) -> str:
-    """`<group_prefix>.replay.<stage>.<suffix or UTC timestamp>`."""
-    return f"{group_prefix}.replay.{stage}.{suffix or now.strftime('%Y%m%dT%H%M%SZ')}"
 
 
 # --- the chain: one batch through the stages, in process -------------------------------------------

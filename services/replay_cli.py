@@ -21,17 +21,9 @@ from services.chassis.runner import StageRunner
 from services.pipeline import open_stages
 from services.progress import Progress
 from services.redrive import RedriveConflictError, RedriveFilter, redrive
-from services.replay import (
-    STAGE_OUTPUTS,
-    ReplayRequest,
-    ReplayResult,
-    input_stage,
-    output_topics,
-    parse_position,
-    replay,
-    replay_group,
-    stage_chain,
-)
+from services.replay import ReplayRequest, ReplayResult, replay
+from services.replay_naming import STAGE_OUTPUTS, input_stage, output_topics, replay_group, stage_chain
+from services.replay_positions import parse_position
 from services.settings import Settings
 from services.topics import DLQ, STAGE_ORDER
 

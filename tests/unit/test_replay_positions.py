@@ -6,20 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.replay import (
-    BEGINNING,
-    END,
-    Position,
-    Span,
-    input_stage,
-    output_topics,
-    parse_position,
-    plan_metadata,
-    replay_group,
-    resolve,
-    stage_chain,
-    stop_from_metadata,
-)
+from services.replay_naming import input_stage, output_topics, replay_group, stage_chain
+from services.replay_positions import BEGINNING, END, Position, Span, parse_position, plan_metadata, resolve, stop_from_metadata
 
 
 @pytest.mark.parametrize("text", ["beginning", "earliest", " Beginning "])
