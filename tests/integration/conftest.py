@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from services.bench import processes
 from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
 from services.settings import Settings
-from tests.integration import harness
 
 TEST_KAFKA_PORT = 19092
 
@@ -47,4 +47,4 @@ def topic_prefix() -> str:
 
 @pytest.fixture
 def free_port() -> int:
-    return harness.free_port()
+    return processes.free_port()

@@ -7,7 +7,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from typing import IO
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
+from services.bench import processes
 from tests.conftest import REPO_ROOT
 
 _SUBJECTS = [
@@ -79,13 +79,6 @@ _THINGS = [
     "inquiry",
     "festival",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def drill_events(count: int, *, seed: int = 7, prefix: str = "drill") -> list[bytes]:
@@ -187,9 +180,9 @@ def report(drill: str, sent: int, accounting: Accounting) -> None:
 def peak_rss_mb(process: StageProcess) -> float:
     """Peak resident memory of a running stage process (VmHWM), in MB."""
     assert process.process is not None
-    status = Path(f"/proc/{process.process.pid}/status").read_text(encoding="utf-8")
-    kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
-    return kilobytes / 1024
+    peak = processes.peak_rss_mb(process.process.pid)
+    assert peak is not None, "the stage process is gone"
+    return peak
 
 
 @dataclass

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from services.bench.processes import free_port
 from services.chassis.admin import create_topics
 from services.settings import Settings
+from services.topics import Topics
 from tests.integration import harness
 
 pytestmark = pytest.mark.integration
@@ -27,7 +29,7 @@ EVENTS = 2_000
 @pytest.fixture
 def drill(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> Iterator[tuple[list[bytes], list[str], list[harness.StageProcess]]]:
     """Topics made, the stream published, and a list that the test fills with processes (all killed at the end)."""
-    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), kafka_bootstrap, [f"{topic_prefix}{t}" for t in _BASES]))
+    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), kafka_bootstrap, Topics(topic_prefix).all()))
     events = harness.drill_events(EVENTS)
     outputs = [f"{topic_prefix}articles.{name}" for name in ("enriched", "duplicates", "dlq")]
     processes: list[harness.StageProcess] = []
@@ -36,9 +38,6 @@ def drill(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> Iterator[t
     finally:
         for process in processes:
             process.close()
-
-
-_BASES = ("articles.raw", "articles.clean", "articles.unique", "articles.duplicates", "articles.enriched", "articles.dlq")
 
 
 def _start(processes: list[harness.StageProcess], environment: dict[str, str], log: Path, stage: str | None = None) -> harness.StageProcess:
@@ -56,7 +55,7 @@ def test_kill_9_mid_stream_then_restart_loses_nothing(
     drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path, delivery: str
 ) -> None:
     events, outputs, processes = drill
-    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, delivery=delivery)
+    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path, delivery=delivery)
     first = _start(processes, environment, tmp_path / "first.log")
     first.wait_ready()
     asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", events))
@@ -76,7 +75,7 @@ def test_sigterm_finishes_the_batch_leaves_in_bounded_time_and_restart_doubles_n
     drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     events, outputs, processes = drill
-    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path)
+    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path)
     first = _start(processes, environment, tmp_path / "first.log")
     first.wait_ready()
     asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", events))
@@ -98,14 +97,14 @@ def test_a_second_instance_joining_and_leaving_mid_stream_loses_and_doubles_noth
     events, outputs, processes = drill
     # Clean and tag scale out; dedup keeps one instance (its state is in-process here).
     for stage in ("dedup", "tag"):
-        env = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, instance=f"{stage}-a")
+        env = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path, instance=f"{stage}-a")
         _start(processes, env, tmp_path / f"{stage}.log", stage).wait_ready()
-    clean_a = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, instance="clean-a")
+    clean_a = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path, instance="clean-a")
     _start(processes, clean_a, tmp_path / "clean-a.log", "clean").wait_ready()
     asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", events))
     asyncio.run(harness.wait_for_outputs(kafka_bootstrap, outputs, EVENTS // 10, timeout_s=120))
 
-    clean_b = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, instance="clean-b")
+    clean_b = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path, instance="clean-b")
     joiner = _start(processes, clean_b, tmp_path / "clean-b.log", "clean")
     joiner.wait_ready()
     asyncio.run(harness.wait_for_outputs(kafka_bootstrap, outputs, EVENTS // 2, timeout_s=120))
@@ -119,7 +118,7 @@ def test_a_second_instance_joining_and_leaving_mid_stream_loses_and_doubles_noth
 
 
 def test_topics_command_is_idempotent(kafka_bootstrap: str, topic_prefix: str) -> None:
-    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), Path("/nonexistent"))
+    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), Path("/nonexistent"))
     runs = [
         subprocess.run(
             [sys.executable, "-m", "services.cli", "topics", "create"], env=environment, capture_output=True, text=True, check=True
@@ -135,11 +134,11 @@ def test_an_instance_fenced_by_a_newer_one_with_its_id_stops_and_nothing_doubles
 ) -> None:
     events, _, processes = drill
     outputs = [f"{topic_prefix}articles.clean", f"{topic_prefix}articles.dlq"]
-    old = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, instance="same")
+    old = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path, instance="same")
     zombie = _start(processes, old, tmp_path / "old.log", "clean")
     zombie.wait_ready()
     # A restarted instance that comes up while the old one still runs (a zombie): same instance id, same group.
-    new = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path, instance="same")
+    new = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path, instance="same")
     _start(processes, new, tmp_path / "new.log", "clean").wait_ready()
     asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", events))
 
@@ -158,7 +157,7 @@ def test_dedup_killed_mid_stream_remembers_what_it_saw_after_restart(
     originals = events[:300]
     copies = [json.dumps({**json.loads(event), "id": f"copy-{number}"}).encode() for number, event in enumerate(originals)]
     unique, duplicates = f"{topic_prefix}articles.unique", f"{topic_prefix}articles.duplicates"
-    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, harness.free_port(), tmp_path)
+    environment = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path)
     first = _start(processes, environment, tmp_path / "first.log", "clean,dedup")
     first.wait_ready()
     # Originals first and all decided, so that "first seen" does not hang on how partitions interleave.

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from services.bench.processes import free_port
 from services.chassis.admin import create_topics
 from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
 from services.settings import Settings
+from services.topics import Topics
 from tests.integration import harness
 
 pytestmark = pytest.mark.integration
 
 OWN_PORT = 19192
-_BASES = ("articles.raw", "articles.clean", "articles.unique", "articles.duplicates", "articles.enriched", "articles.dlq")
 
 
 def _broker(command: str) -> None:
@@ -45,10 +46,10 @@ def _ids(events: list[bytes]) -> set[str]:
 
 
 def test_a_broker_stop_and_start_mid_stream_loses_nothing(own_broker: str, topic_prefix: str, tmp_path: Path) -> None:
-    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), own_broker, [f"{topic_prefix}{base}" for base in _BASES]))
+    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), own_broker, Topics(topic_prefix).all()))
     events = harness.drill_events(1_000, seed=11)
     outputs = [f"{topic_prefix}articles.{name}" for name in ("enriched", "duplicates", "dlq")]
-    environment = harness.stage_environment(own_broker, topic_prefix, harness.free_port(), tmp_path)
+    environment = harness.stage_environment(own_broker, topic_prefix, free_port(), tmp_path)
     process = harness.StageProcess(environment, tmp_path / "run.log").start()
     try:
         process.wait_ready()
@@ -74,11 +75,11 @@ def _huge_event(number: int, size: int) -> bytes:
 
 
 def test_a_flood_of_5_mb_articles_keeps_memory_bounded(own_broker: str, topic_prefix: str, tmp_path: Path) -> None:
-    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), own_broker, [f"{topic_prefix}{base}" for base in _BASES]))
+    asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), own_broker, Topics(topic_prefix).all()))
     # Mostly just over the 5 MB limit (dead-lettered), some large but under it (cleaned): over 100 MB in all.
     events = [_huge_event(number, 5_300_000 if number % 4 else 1_000_000) for number in range(24)]
     outputs = [f"{topic_prefix}articles.{name}" for name in ("clean", "dlq")]
-    environment = harness.stage_environment(own_broker, topic_prefix, harness.free_port(), tmp_path)
+    environment = harness.stage_environment(own_broker, topic_prefix, free_port(), tmp_path)
     environment["NEWSFLOW_FETCH_MAX_BYTES"] = str(16 * 1024 * 1024)
     process = harness.StageProcess(environment, tmp_path / "run.log", stage="clean").start()
     try:

@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
+from services.bench.processes import free_port
 from services.chassis.admin import create_topics
 from services.chassis.metrics import Metrics
 from services.chassis.service import StageService, make_broker
@@ -70,7 +71,7 @@ async def _run(settings: Settings, bootstrap: str, stage: PoisonedClean, values:
 
 
 def test_a_poison_message_is_dead_lettered_after_retries_and_its_partition_keeps_flowing(kafka_bootstrap: str, topic_prefix: str) -> None:
-    settings = Settings(topic_prefix=topic_prefix, group_prefix=f"{topic_prefix}group", http_port=harness.free_port(), stage_attempts=3)
+    settings = Settings(topic_prefix=topic_prefix, group_prefix=f"{topic_prefix}group", http_port=free_port(), stage_attempts=3)
     asyncio.run(create_topics(settings, kafka_bootstrap, Topics(topic_prefix).all()))
     events = [json.loads(event) for event in harness.drill_events(60, seed=3)]
     events[20]["id"] = "poison"
