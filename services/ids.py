@@ -18,4 +18,4 @@ def article_id(raw: RawArticle) -> str:
         return raw.id
     if raw.url and (url := canonical_url(raw.url)):
         return f"url-{_digest(url)}"
-    return f"content-{_digest(raw.html or raw.text or '')}"
+    return f"content-{_digest(raw.html or raw.html_base64 or raw.text or '')}"

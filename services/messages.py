@@ -42,8 +42,21 @@ class RawArticle(BaseModel):
     title: str | None = Field(default=None, description="Title as the crawler saw it.")
     language: str | None = Field(default=None, description="Language hint from the crawler (ISO 639-1).")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Free-form crawler metadata, kept as is.")
-    html: str | None = Field(default=None, description="The page's HTML. At least one of html and text is required.")
-    text: str | None = Field(default=None, description="The page flattened to text. At least one of html and text is required.")
+    html: str | None = Field(default=None, description="The page's HTML, as text. At least one of html, html_base64 and text.")
+    html_base64: str | None = Field(
+        default=None,
+        description=(
+            "The page's bytes as served, base64 (standard alphabet, padded; line breaks allowed), for pages whose "
+            "encoding the crawler did not decode. Read by the charset of `content_type`, a byte order mark, a "
+            "<meta> declaration, else detection. With `html` as well, both must hold the same page."
+        ),
+    )
+    content_type: str | None = Field(
+        default=None,
+        max_length=1024,
+        description="The HTTP Content-Type the page was served with (`text/html; charset=gbk`); its charset reads `html_base64`.",
+    )
+    text: str | None = Field(default=None, description="The page flattened to text. At least one of html, html_base64 and text.")
 
     @model_validator(mode="before")
     @classmethod
@@ -60,8 +73,8 @@ class RawArticle(BaseModel):
 
     @model_validator(mode="after")
     def _has_content(self) -> RawArticle:
-        if not (self.html and self.html.strip()) and not (self.text and self.text.strip()):
-            raise PydanticCustomError("missing_body", "an article needs a non-empty `html` or `text`")
+        if not any(value and value.strip() for value in (self.html, self.html_base64, self.text)):
+            raise PydanticCustomError("missing_body", "an article needs a non-empty `html`, `html_base64` or `text`")
         return self
 
 

@@ -76,6 +76,6 @@ def _without_lone_surrogates(value: Any) -> Any:
 def _validation_error(error: ValidationError) -> DecodeError:
     problems = error.errors(include_url=False)
     if any(problem["type"] == "missing_body" for problem in problems):
-        return DecodeError("missing_body", "an article needs a non-empty `html` or `text`")
+        return DecodeError("missing_body", "an article needs a non-empty `html`, `html_base64` or `text`")
     fields = "; ".join(f"{'.'.join(str(part) for part in p['loc']) or '<root>'}: {p['msg']}" for p in problems)
     return DecodeError("wrong_shape", fields)

@@ -17,6 +17,7 @@ from services.clean.language import LanguageDetector
 from services.clean.line_signals import SignalCache, is_page_furniture
 from services.clean.markdown import looks_like_markdown, plain_line
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap, unwrap_blocks
+from services.clean.page_bytes import Undecodable, html_of
 from services.clean.site_memory import SiteMemory, trustworthy_template
 from services.messages import CleanArticle, RawArticle, RelatedItem
 from services.records import clean_article, word_count
@@ -98,13 +99,16 @@ class CleanStage:
     def _clean_one(self, raw: RawArticle) -> BaseModel | Rejection:
         site = _site_of(raw)
         has_text = bool(raw.text and raw.text.strip())
-        if raw.html and raw.html.strip():
-            outcome = self._finish(raw, self._from_html(raw, raw.html, site))
+        html = html_of(raw.html, raw.html_base64, raw.content_type)
+        if isinstance(html, Undecodable):
+            return Rejection("undecodable", html.detail)
+        if html and html.strip():
+            outcome = self._finish(raw, self._from_html(raw, html, site))
             if isinstance(outcome, CleanArticle):
                 return outcome
             if not has_text:
                 # Checked only on the way out, so pages with an article pay nothing for it.
-                return Rejection("scripts_only", "the HTML holds scripts and no visible text") if is_scripts_only(raw.html) else outcome
+                return Rejection("scripts_only", "the HTML holds scripts and no visible text") if is_scripts_only(html) else outcome
             # HTML is preferred, but when it yields no article the event's text still may.
         return self._finish(raw, self._from_text(raw, raw.text or "", site))
 

@@ -115,7 +115,7 @@ def test_every_seed_event_comes_out_once_and_the_service_stops_cleanly(
     enriched, duplicates, dead = (seen[topic] for topic in outputs)
     assert len(enriched) + len(duplicates) + len(dead) == sent, "every raw event is accounted for exactly once"
     assert Counter(letter["reason"] for letter in dead) == Counter(
-        {"empty_body": 1, "missing_body": 1, "wrong_shape": 1, "invalid_json": 1, "not_utf8": 1}
+        {"empty_body": 1, "missing_body": 1, "wrong_shape": 1, "invalid_json": 1, "not_utf8": 1, "undecodable": 1}
     )
     # Which copy is first-seen depends on how partitions interleave: check the stories, not the order.
     clusters = {a["id"]: a["cluster_id"] for a in enriched} | {d["id"]: d["cluster_id"] for d in duplicates}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -71,3 +72,23 @@ def test_a_lone_surrogate_is_replaced_not_fatal() -> None:
     assert result.title == "Emoji \ufffd cut"
     assert result.text == "ok \U0001f600 pair"
     assert result.model_dump_json().encode("utf-8")
+
+
+def test_the_size_limit_counts_a_base64_page_as_sent() -> None:
+    """Base64 takes 4 bytes per 3 of the page: the limit is on the record, so a page near 3/4 of it fits and a bigger one does not."""
+    envelope = len(json.dumps({**GOOD, "text": None, "html_base64": ""}).encode())
+    fits = base64.b64encode(b"x" * ((2_000 - envelope) * 3 // 4)).decode()
+    too_big = base64.b64encode(b"x" * ((2_000 - envelope) * 3 // 4 + 3)).decode()
+    decoded = DECODER.decode(None, json.dumps({**GOOD, "text": None, "html_base64": fits}).encode())
+    assert isinstance(decoded, RawArticle)
+    assert decoded.html_base64 == fits
+    assert _reason(json.dumps({**GOOD, "text": None, "html_base64": too_big}).encode()) == "payload_too_large"
+
+
+def test_a_blank_html_base64_is_no_body_and_a_wrong_type_names_the_field() -> None:
+    assert _reason(json.dumps({**GOOD, "text": None, "html_base64": " \n"}).encode()) == "missing_body"
+    result = DECODER.decode(None, json.dumps({**GOOD, "html_base64": 12, "content_type": ["text/html"]}).encode())
+    assert isinstance(result, DecodeError)
+    assert result.reason == "wrong_shape"
+    assert "html_base64" in result.detail
+    assert "content_type" in result.detail
