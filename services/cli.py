@@ -133,6 +133,10 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         from services.tag import SpacyBackend  # noqa: PLC0415 - loads spaCy
 
         sys.stdout.write(evaluate_entities(path, SpacyBackend.load(settings.spacy_model)).render() + "\n")
+    elif args.what == "mojibake":
+        from services.eval.mojibake import data_paragraphs, evaluate_mojibake  # noqa: PLC0415 - evaluation pulls in heavy modules
+
+        sys.stdout.write(evaluate_mojibake(data_paragraphs(path)).render() + "\n")
     else:
         from services.eval.duplicates import evaluate_duplicates  # noqa: PLC0415 - evaluation pulls in heavy modules
 
@@ -171,8 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.set_defaults(handler=cmd_schemas)
 
     evaluate = commands.add_parser("eval", help="measure quality on evaluation data")
-    evaluate.add_argument("what", choices=["extraction", "entities", "duplicates"])
-    evaluate.add_argument("path", help="extraction: data folder; entities: CoNLL file; duplicates: events.jsonl")
+    evaluate.add_argument("what", choices=["extraction", "entities", "duplicates", "mojibake"])
+    evaluate.add_argument(
+        "path", help="extraction: data folder; entities: CoNLL file; duplicates: events.jsonl; mojibake: the data folder (../shared/data)"
+    )
     evaluate.add_argument("--no-site-learning", action="store_true", help="extraction without per-site template learning")
     evaluate.set_defaults(handler=cmd_eval)
 

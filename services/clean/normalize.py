@@ -5,28 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import ftfy
-from ftfy.badness import is_bad
+from services.clean.mojibake import fix_mojibake
 
-# Repair encoding damage only; never restyle the text (curly quotes, dashes and full-width
-# punctuation are the publisher's choice, and downstream dedup compares bodies as written).
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    uncurl_quotes=False,
-    fix_character_width=False,
-    fix_latin_ligatures=False,
-    normalization="NFC",
-    explain=False,
-)
 _BLANK_RUN = re.compile(r"\n{3,}")
-# UTF-8 read as Latin-1/Windows-1252 (or -1251) turns a lead byte into one of these letters
-# followed by a symbol from the continuation-byte range: a cheap gate before ftfy's full check.
-_MAYBE_MOJIBAKE = re.compile(
-    "[\u00c2-\u00f4\u0420\u0421][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u0400-\u045f]"
-)
-# Surrogate code points: a pair escaped separately (ftfy joins it) or a lone half (cannot be encoded).
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # A line ending in one of these is a finished paragraph (or a heading that introduces one).
 _PARAGRAPH_ENDS = frozenset(".!?:;\u2026\u3002\uff01\uff1f\"'\u201d\u2019\u00bb)]")
 # Hard-wrapped text: at least _WRAP_MIN_LINES lines of _WRAP_MIN_LINE+ characters, a wrap width of
@@ -45,11 +26,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200d\
 
 def repair(text: str) -> str:
     """Fix mojibake and control characters, NFC-normalise and unify line breaks."""
-    # ftfy walks the text line by line and is the slowest step of the stage; text with no sign
-    # of mojibake (always true of ASCII) only needs its control characters removed.
-    suspicious = not text.isascii() and ((_MAYBE_MOJIBAKE.search(text) is not None and is_bad(text)) or _SURROGATE.search(text) is not None)
-    fixed = ftfy.fix_text(text, config=_FTFY_CONFIG) if suspicious else text
-    fixed = _INVISIBLE.sub("", fixed)
+    fixed = _INVISIBLE.sub("", fix_mojibake(text))
     fixed = fixed.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return unicodedata.normalize("NFC", fixed)
 
