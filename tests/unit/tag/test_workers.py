@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from services.messages import EnrichedArticle
-from services.tag import DEFAULT_MODEL, SpacyBackend, worker
+from services.tag import SpacyBackend, worker
 from services.tag.spacy_backend import split_long_text
 from tests.unit.tag.articles import make_article
 
@@ -41,7 +41,7 @@ def test_worker_functions_refuse_before_init(monkeypatch: pytest.MonkeyPatch) ->
 def test_process_pool_worker_loads_once_and_tags() -> None:
     """Spawned (not forked) like a fresh worker process: it imports the module and loads the model itself."""
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=worker.init_worker, initargs=(DEFAULT_MODEL,)) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=worker.init_worker, initargs=(("en",),)) as pool:
         (mentions,) = pool.submit(worker.tag_texts, ["Sergey Lavrov flew to Pyongyang."]).result(timeout=60)
         (result,) = pool.submit(worker.process_batch, [make_article("Sergey Lavrov flew to Pyongyang.")]).result(timeout=60)
     assert ("Sergey Lavrov", "PERSON") in {(m.text, m.label) for m in mentions}
