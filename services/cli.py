@@ -10,9 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+import structlog
+from aiokafka.errors import KafkaConnectionError
 from prometheus_client import CollectorRegistry
 
+from services.acls_cli import add_acls_commands
 from services.bench_cli import add_bench_commands
+from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial, diagnose_connection
 from services.chassis.admin import create_topics
 from services.chassis.local_kafka import ensure_bootstrap
 from services.chassis.logs import configure_logging
@@ -24,22 +28,26 @@ from services.settings import Settings
 from services.topics import STAGE_ORDER, Topics
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+EXIT_NOT_AUTHORIZED = 3
+log = structlog.get_logger("newsflow.cli")
 
 
 async def _serve_until_signalled(service: StageService) -> int:
-    """Serve until SIGINT or SIGTERM (exit 0), or until the service is fenced by a newer instance (exit 1)."""
+    """Serve until SIGINT or SIGTERM (exit 0); exit 1 when fenced by a newer instance, 3 when the broker refuses access."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await service.start()
     try:
-        waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(service.fenced.wait())]
+        waiters = [asyncio.create_task(event.wait()) for event in (stop, service.fenced, service.denied)]
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()
     finally:
         await service.stop()
+    if service.denied.is_set():
+        return EXIT_NOT_AUTHORIZED
     return 1 if service.fenced.is_set() else 0
 
 
@@ -47,7 +55,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     names = parse_stage_names(args.stage or ",".join(STAGE_ORDER))
     bootstrap = ensure_bootstrap(settings)
     topics = Topics(settings.topic_prefix)
-    asyncio.run(create_topics(settings, bootstrap, topics.all()))
+    # Only the topics these stages read and write: a least-privilege principal can see no others.
+    asyncio.run(create_topics(settings, bootstrap, topics.of_stages(names)))
     metrics = Metrics(CollectorRegistry())
     with open_stages(names, settings, metrics) as stages:
         runners = make_runners(stages, topics, metrics, settings)
@@ -192,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_replay_commands(commands)
     add_bench_commands(commands)
+    add_acls_commands(commands)
     return parser
 
 
@@ -208,6 +218,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         sys.stderr.write(f"newsflow: {error}\n")
         return 2
+    except AccessDenied as error:
+        _log_denied(error, settings)
+        return EXIT_NOT_AUTHORIZED
+    except AUTHORIZATION_ERRORS as error:
+        _log_denied(AccessDenied(denial(error, topic_operation="Describe"), settings.kafka_sasl_username), settings)
+        return EXIT_NOT_AUTHORIZED
+    except KafkaConnectionError as error:
+        bootstrap = settings.kafka_bootstrap_servers or f"localhost:{settings.local_kafka_port}"
+        reason = asyncio.run(diagnose_connection(settings, bootstrap)) or str(error)
+        # One line, no traceback: the reason says what to fix.
+        log.error(  # noqa: TRY400
+            "kafka_connection_failed", bootstrap=bootstrap, security_protocol=settings.kafka_security_protocol, reason=reason
+        )
+        return 1
+
+
+def _log_denied(error: AccessDenied, settings: Settings) -> None:
+    refused = error.denial
+    log.error(
+        "not_authorized",
+        principal=settings.kafka_sasl_username,
+        operation=refused.operation,
+        resource=refused.resource,
+        names=list(refused.names),
+        reason=str(error),
+    )
 
 
 if __name__ == "__main__":

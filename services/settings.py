@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     )
     kafka_sasl_username: str | None = Field(default=None, description="SASL user name.")
     kafka_sasl_password: SecretStr | None = Field(default=None, description="SASL password (secret).")
+    kafka_ssl_cafile: Path | None = Field(
+        default=None, description="PEM file of the CA(s) that signed the brokers' certificates; unset: the system's trusted CAs."
+    )
+    kafka_ssl_certfile: Path | None = Field(default=None, description="PEM client certificate (chain), when the brokers ask for one.")
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="PEM private key of the client certificate.")
+    kafka_ssl_key_password: SecretStr | None = Field(default=None, description="Password of an encrypted client key (secret).")
+    kafka_ssl_check_hostname: bool = Field(
+        default=True, description="Check that a broker's certificate names the host connected to; switch off only for a test broker."
+    )
     local_kafka_port: int = Field(default=9092, description="Port of the local broker started when none is configured.")
 
     topic_prefix: str = Field(default="", description="Prefix put before every topic name.")

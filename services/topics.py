@@ -27,6 +27,8 @@ ROUTES: dict[type[BaseModel], str] = {
 }
 
 STAGE_INPUTS = {"clean": RAW, "dedup": CLEAN, "tag": UNIQUE}
+# What each stage publishes besides dead letters (every stage may dead-letter); ACLs are derived from it.
+STAGE_OUTPUTS = {"clean": (CLEAN,), "dedup": (UNIQUE, DUPLICATES), "tag": (ENRICHED,)}
 STAGE_ORDER = ("clean", "dedup", "tag")
 
 
@@ -47,6 +49,15 @@ class Topics:
 
     def input_of(self, stage: str) -> str:
         return self.name(STAGE_INPUTS[stage])
+
+    def outputs_of(self, stage: str) -> list[str]:
+        """Every topic the stage may publish to: its outputs and the dead-letter topic."""
+        return [self.name(base) for base in (*STAGE_OUTPUTS[stage], DLQ)]
+
+    def of_stages(self, stages: list[str]) -> list[str]:
+        """The topics the given stages read or write, in pipeline order."""
+        used = {base for stage in stages for base in (STAGE_INPUTS[stage], *STAGE_OUTPUTS[stage], DLQ)}
+        return [self.name(base) for base in ALL_TOPICS if base in used]
 
     def all(self) -> list[str]:
         return [self.name(base) for base in ALL_TOPICS]

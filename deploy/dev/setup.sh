@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-apt_packages=(redis-server kcat prometheus docker-compose maven default-jre-headless)
+apt_packages=(redis-server openssl kcat prometheus docker-compose maven default-jre-headless)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -17,6 +17,9 @@
 #                TransactionsCommand, StorageTool) or a fully qualified class name. Example:
 #                  local-kafka.sh tool TopicCommand --bootstrap-server "$(local-kafka.sh bootstrap)" --list
 #   logs [N]     print the last N (default 100) lines of the broker log
+#   acls         (secured mode) read AclCommand arguments from stdin, one ACL binding per line, and add each
+#                as the admin user, e.g.  newsflow acls | NEWSFLOW_KAFKA_SECURITY=sasl_ssl local-kafka.sh acls
+#   secrets      (secured mode) print the folder holding ca.pem, admin.properties and users.env
 #
 # Environment:
 #   NEWSFLOW_KAFKA_PORT           broker port (default 9092); the KRaft controller uses PORT+1
@@ -28,14 +31,25 @@
 #   NEWSFLOW_KAFKA_STOP_TIMEOUT   seconds to wait for a clean shutdown before SIGKILL (default 30)
 #   NEWSFLOW_KAFKA_HEAP_OPTS      broker heap (default "-Xms512m -Xmx1g")
 #   NEWSFLOW_KAFKA_MVN_OPTS       extra Maven arguments for fetch (e.g. "-o" or "-s settings.xml")
+#   NEWSFLOW_KAFKA_SECURITY       plaintext (default) or sasl_ssl: a SASL_SSL listener (SCRAM-SHA-512) with the
+#                                 StandardAuthorizer (deny unless an ACL allows), a throwaway CA and broker certificate
+#                                 (openssl) and SCRAM users made at format time: broker and admin (super users), clean,
+#                                 dedup, tag (no rights until ACLs grant them). Files in secure-<port>/ (mode 700):
+#                                 ca.pem (trust this), admin.properties (client config for Kafka's tools), users.env
+#                                 (generated passwords), made with openssl. Storage is data-<port>-sasl_ssl/, apart from plaintext's.
 #   JAVA_HOME                     Java 17+ to use (default: java on PATH)
 #
-# Needs: bash, Java 17+, Maven 3.6+ (fetch only), coreutils, util-linux (flock, setsid).
+# Needs: bash, Java 17+, openssl (sasl_ssl only), Maven 3.6+ (fetch only), coreutils, util-linux (flock, setsid).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")" && pwd)
 POM="$SCRIPT_DIR/pom.xml"
-SERVER_TEMPLATE="$SCRIPT_DIR/server.properties.template"
+SECURITY="${NEWSFLOW_KAFKA_SECURITY:-plaintext}"
+case "$SECURITY" in
+    plaintext) SERVER_TEMPLATE="$SCRIPT_DIR/server.properties.template" ;;
+    sasl_ssl)  SERVER_TEMPLATE="$SCRIPT_DIR/server-sasl_ssl.properties.template" ;;
+    *) echo "local-kafka: NEWSFLOW_KAFKA_SECURITY must be plaintext or sasl_ssl, not '$SECURITY'" >&2; exit 2 ;;
+esac
 BROKER_LOG4J="$SCRIPT_DIR/log4j2.xml"
 TOOLS_LOG4J="$SCRIPT_DIR/tools-log4j2.xml"
 
@@ -56,11 +70,16 @@ HEAP_OPTS="${NEWSFLOW_KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 LIB="$KHOME/lib"
 LIB_MARKER="$LIB/.complete"
 DATA_DIR="$KHOME/data-$PORT"
+SECURE_DIR="$KHOME/secure-$PORT"
+# Users made at format time in sasl_ssl mode. broker and admin are super users; the stages get only what ACLs grant.
+SCRAM_USERS=(broker admin clean dedup tag)
+if [[ "$SECURITY" == sasl_ssl ]]; then DATA_DIR="$KHOME/data-$PORT-sasl_ssl"; fi
 LOG_DIR="$KHOME/logs-$PORT"
 CONSOLE_LOG="$LOG_DIR/kafka.out"
 SERVER_LOG="$LOG_DIR/server.log"
 CONF="$KHOME/server-$PORT.properties"
 PROBE_CONF="$KHOME/probe-admin.properties"
+if [[ "$SECURITY" == sasl_ssl ]]; then PROBE_CONF="$SECURE_DIR/admin.properties"; fi
 PIDFILE="$KHOME/kafka-$PORT.pid"
 LOCKFILE="$KHOME/.lock"
 BOOTSTRAP="localhost:$PORT"
@@ -163,8 +182,13 @@ write_config() {
     mkdir -p "$DATA_DIR" "$LOG_DIR"
     local esc_data
     esc_data=$(printf '%s' "$DATA_DIR" | sed 's/[\\|&]/\\&/g')
-    sed -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$esc_data|g" \
-        "$SERVER_TEMPLATE" >"$CONF.tmp"
+    local -a secure_fields=()
+    if [[ "$SECURITY" == sasl_ssl ]]; then
+        secure_fields=(-e "s|@SECURE_DIR@|$(printf '%s' "$SECURE_DIR" | sed 's/[\\|&]/\\&/g')|g"
+                       -e "s|@BROKER_PASSWORD@|$(secret broker)|g")
+    fi
+    (umask 077 && sed -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$esc_data|g" \
+        "${secure_fields[@]}" "$SERVER_TEMPLATE" >"$CONF.tmp")
     mv "$CONF.tmp" "$CONF"
 }
 
@@ -177,7 +201,15 @@ format_once() {
     while [[ "$cluster_id" == -* ]]; do
         cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
     done
-    if ! tool_java kafka.tools.StorageTool format -t "$cluster_id" -c "$CONF" >"$LOG_DIR/format.log" 2>&1; then
+    local -a scram=()
+    if [[ "$SECURITY" == sasl_ssl ]]; then
+        # SCRAM credentials go into the bootstrap metadata, so they exist before the broker first starts (KIP-900).
+        local user
+        for user in "${SCRAM_USERS[@]}"; do
+            scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(secret "$user")]")
+        done
+    fi
+    if ! tool_java kafka.tools.StorageTool format -t "$cluster_id" -c "$CONF" "${scram[@]}" >"$LOG_DIR/format.log" 2>&1; then
         cat "$LOG_DIR/format.log" >&2
         die "formatting $DATA_DIR failed"
     fi
@@ -208,6 +240,83 @@ wait_until_up() {
         fi
         sleep 0.5
     done
+}
+
+# ---- sasl_ssl mode: throwaway CA, broker certificate, SCRAM passwords, client config for the admin ----
+
+# The generated SCRAM password of user $1, from users.env.
+secret() {
+    local value
+    value=$(sed -n "s/^$1=//p" "$SECURE_DIR/users.env" 2>/dev/null | head -n 1)
+    [[ -n "$value" ]] || die "no secret '$1' in $SECURE_DIR/users.env"
+    printf '%s' "$value"
+}
+
+random_password() { head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
+
+# Made once per port, kept with the storage: the SCRAM users were formatted with these passwords.
+# Caller holds the lock.
+make_secrets() {
+    if [[ -f "$SECURE_DIR/.complete" ]]; then return 0; fi
+    command -v openssl >/dev/null 2>&1 || die "openssl not found (apt-get install openssl)"
+    local tmp t0 user
+    t0=$(now)
+    tmp="$SECURE_DIR.tmp.$$"
+    rm -rf "$SECURE_DIR".tmp.*
+    (umask 077 && mkdir -p "$tmp")
+    (
+        umask 077
+        for user in "${SCRAM_USERS[@]}"; do printf '%s=%s\n' "$user" "$(random_password)"; done >"$tmp/users.env"
+        cd "$tmp"
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=newsflow local CA" \
+            -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+        openssl req -newkey rsa:2048 -nodes -keyout broker.key -out broker.csr -subj "/CN=broker"
+        # The names clients check the broker against; clientAuth too, because the broker is the controller's TLS client.
+        printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' >broker.ext
+        openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out broker.crt -days 3650 -extfile broker.ext
+        # Kafka's PEM key store: the PKCS#8 key, then the certificate chain.
+        cat broker.key broker.crt ca.pem >broker-keystore.pem
+        rm -f broker.csr broker.ext ca.srl
+    ) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; rm -rf "$tmp"; die "openssl could not make the CA and broker certificate"; }
+    cat >"$tmp/admin.properties" <<PROPS
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(sed -n 's/^admin=//p' "$tmp/users.env")";
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECURE_DIR/ca.pem
+request.timeout.ms=5000
+default.api.timeout.ms=8000
+PROPS
+    chmod 600 "$tmp/admin.properties"
+    touch "$tmp/.complete"
+    rm -rf "$SECURE_DIR"
+    mv "$tmp" "$SECURE_DIR"
+    log "made a throwaway CA, broker certificate and SCRAM passwords in $SECURE_DIR in $(since "$t0") s"
+}
+
+need_secure() { [[ "$SECURITY" == sasl_ssl ]] || die "'$1' needs NEWSFLOW_KAFKA_SECURITY=sasl_ssl"; }
+
+cmd_secrets() {
+    need_secure secrets
+    [[ -f "$SECURE_DIR/.complete" ]] || die "no secrets yet in $SECURE_DIR: start the secured broker first"
+    echo "$SECURE_DIR"
+}
+
+# One AclCommand run per line of arguments on stdin (blank lines and # comments skipped).
+cmd_acls() {
+    need_secure acls
+    [[ -f "$PROBE_CONF" ]] || die "no $PROBE_CONF: start the secured broker first"
+    local line count=0 t0
+    t0=$(now)
+    local -a words
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        [[ -z "${line//[[:space:]]/}" || "$line" == \#* ]] && continue
+        read -r -a words <<<"$line"
+        tool_java org.apache.kafka.tools.AclCommand --bootstrap-server "$BOOTSTRAP" --command-config "$PROBE_CONF" "${words[@]}" >/dev/null \
+            || die "kafka-acls failed for: $line"
+        count=$((count + 1))
+    done
+    log "applied $count ACL command(s) on $BOOTSTRAP in $(since "$t0") s"
 }
 
 cmd_fetch() {
@@ -244,11 +353,12 @@ cmd_start() {
             die "port $p is already in use by another process (not a broker started by this script with this NEWSFLOW_KAFKA_HOME); set NEWSFLOW_KAFKA_PORT"
         fi
     done
+    if [[ "$SECURITY" == sasl_ssl ]]; then make_secrets; fi
     write_config
     format_once
     {
         echo
-        echo "===== $(date -u +%FT%TZ) starting Kafka $KAFKA_VERSION on $BOOTSTRAP ====="
+        echo "===== $(date -u +%FT%TZ) starting Kafka $KAFKA_VERSION on $BOOTSTRAP ($SECURITY) ====="
     } >>"$CONSOLE_LOG"
     # setsid: own session, so Ctrl-C in the calling terminal or the end of the caller's process group
     # does not take the broker down; `stop` does.
@@ -321,6 +431,7 @@ tool_class() {
         ConsoleProducer)      echo org.apache.kafka.tools.ConsoleProducer ;;
         GetOffsetShell)       echo org.apache.kafka.tools.GetOffsetShell ;;
         TransactionsCommand)  echo org.apache.kafka.tools.TransactionsCommand ;;
+        AclCommand)           echo org.apache.kafka.tools.AclCommand ;;
         StorageTool)          echo kafka.tools.StorageTool ;;
         *)                    echo "org.apache.kafka.tools.$1" ;;
     esac
@@ -359,6 +470,8 @@ main() {
         bootstrap) echo "$BOOTSTRAP" ;;
         tool)      cmd_tool "$@" ;;
         logs)      cmd_logs "$@" ;;
+        acls)      cmd_acls ;;
+        secrets)   cmd_secrets ;;
         -h|--help|help) usage ;;
         *)         usage; exit 2 ;;
     esac

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
+from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial
 from services.chassis.connection import aiokafka_options, max_message_bytes
 from services.settings import Settings
 
@@ -17,7 +19,7 @@ async def create_topics(settings: Settings, bootstrap: str, names: list[str]) ->
         missing = [name for name in names if name not in existing]
         if missing:
             config = {"retention.ms": str(settings.topic_retention_ms), "max.message.bytes": str(max_message_bytes(settings))}
-            await admin.create_topics(
+            response = await admin.create_topics(
                 [
                     NewTopic(
                         name,
@@ -28,6 +30,19 @@ async def create_topics(settings: Settings, bootstrap: str, names: list[str]) ->
                     for name in missing
                 ]
             )
+            try:
+                _raise_first_error(response.topic_errors)
+            except AUTHORIZATION_ERRORS as error:
+                raise AccessDenied(denial(error, topic_operation="Create"), settings.kafka_sasl_username) from error
         return missing
     finally:
         await admin.close()
+
+
+def _raise_first_error(topic_errors: list[tuple[object, ...]]) -> None:
+    """CreateTopics answers per topic; a refusal (not allowed to create, bad config) must not pass as created."""
+    for name, code, *_ in topic_errors:
+        if isinstance(code, int) and code != 0:
+            error = for_code(code)
+            if error is not TopicAlreadyExistsError:
+                raise error({str(name)})

@@ -1,4 +1,8 @@
-"""How to reach Kafka: the bootstrap address and security options, for FastStream and for aiokafka."""
+"""How to reach Kafka: the bootstrap address and security options, for FastStream and for aiokafka.
+
+The security comes from the settings alone and is built here once: FastStream's security object, and the same
+object mapped to aiokafka's keyword arguments by FastStream's own `parse_security`, so the two never differ.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import ssl
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.helpers import create_ssl_context
+from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from services.settings import Settings
@@ -19,13 +25,29 @@ def max_message_bytes(settings: Settings) -> int:
     return int(settings.max_payload_bytes * MESSAGE_HEADROOM) + 64 * 1024
 
 
+def ssl_context(settings: Settings) -> ssl.SSLContext:
+    """TLS towards the brokers: the configured CA (else the system's), an optional client certificate, hostname checked."""
+    key_password = settings.kafka_ssl_key_password.get_secret_value() if settings.kafka_ssl_key_password else None
+    files = {"CAFILE": settings.kafka_ssl_cafile, "CERTFILE": settings.kafka_ssl_certfile, "KEYFILE": settings.kafka_ssl_keyfile}
+    try:
+        context: ssl.SSLContext = create_ssl_context(
+            cafile=files["CAFILE"], certfile=files["CERTFILE"], keyfile=files["KEYFILE"], password=key_password
+        )
+    except (OSError, ssl.SSLError) as error:
+        named = ", ".join(f"NEWSFLOW_KAFKA_SSL_{name}={path}" for name, path in files.items() if path is not None)
+        raise ValueError(f"cannot load the TLS files ({named}): {error}") from error
+    # Off only on request (a test broker whose certificate names another host); the chain is verified either way.
+    context.check_hostname = settings.kafka_ssl_check_hostname
+    return context
+
+
 def faststream_security(settings: Settings) -> BaseSecurity | None:
     """FastStream's security object for the configured protocol; None for PLAINTEXT."""
     protocol = settings.kafka_security_protocol
     if protocol == "PLAINTEXT":
         return None
     use_ssl = protocol in ("SSL", "SASL_SSL")
-    context = ssl.create_default_context() if use_ssl else None
+    context = ssl_context(settings) if use_ssl else None
     if protocol == "SSL":
         return BaseSecurity(ssl_context=context, use_ssl=True)
     username = settings.kafka_sasl_username or ""
@@ -36,14 +58,10 @@ def faststream_security(settings: Settings) -> BaseSecurity | None:
 
 
 def aiokafka_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for aiokafka clients (admin, producer, consumer) with the same security."""
-    options: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
-    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
-        options["ssl_context"] = ssl.create_default_context()
-    if settings.kafka_security_protocol.startswith("SASL"):
-        options["sasl_mechanism"] = settings.kafka_sasl_mechanism or "PLAIN"
-        options["sasl_plain_username"] = settings.kafka_sasl_username
-        options["sasl_plain_password"] = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
+    """Keyword arguments for aiokafka clients (admin, producer, consumer) with the same security as FastStream's."""
+    options = parse_security(faststream_security(settings))
+    if options.get("ssl_context") is None:
+        options.pop("ssl_context", None)
     return options
 
 

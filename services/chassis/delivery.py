@@ -12,6 +12,7 @@ from aiokafka.structs import OffsetAndMetadata, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
 
+from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial
 from services.chassis.connection import make_producer
 from services.chassis.envelope import Inbound, Outbound
 from services.settings import Settings
@@ -24,6 +25,11 @@ def next_offsets(batch: Sequence[Inbound]) -> dict[TopicPartition, OffsetAndMeta
         partition = TopicPartition(item.lineage.topic, item.lineage.partition)
         last[partition] = max(last.get(partition, -1), item.lineage.offset)
     return {partition: OffsetAndMetadata(offset + 1, "") for partition, offset in last.items()}
+
+
+def _retrieve(sent: asyncio.Future[object]) -> None:
+    if not sent.cancelled():
+        sent.exception()
 
 
 class Delivery(Protocol):
@@ -71,7 +77,12 @@ class ExactlyOnce:
     async def start(self) -> None:
         # Made here, not in __init__: aiokafka binds a client to the running event loop.
         self._producer = make_producer(self._settings, self._bootstrap, transactional_id=self._transactional_id)
-        await self._producer.start()
+        try:
+            await self._producer.start()
+        except AUTHORIZATION_ERRORS as error:
+            await self._producer.stop()
+            self._producer = None
+            raise AccessDenied(denial(error, topic_operation="Write"), self._settings.kafka_sasl_username) from error
 
     async def stop(self) -> None:
         if self._producer is not None:
@@ -84,5 +95,7 @@ class ExactlyOnce:
             raise RuntimeError("ExactlyOnce.deliver before start()")
         async with producer.transaction():
             for out in outbound:
-                await producer.send(out.topic, out.encoded(), key=out.key.encode("utf-8"))
+                sent = await producer.send(out.topic, out.encoded(), key=out.key.encode("utf-8"))
+                # A refused transaction fails each of its sends too; the transaction's error is the one reported.
+                sent.add_done_callback(_retrieve)
             await producer.send_offsets_to_transaction(next_offsets(batch), self._group_id)

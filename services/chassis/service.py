@@ -16,6 +16,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.middlewares import AckPolicy
 
+from services.chassis.access import AUTHORIZATION_ERRORS, Denial, denial
 from services.chassis.connection import faststream_security, max_message_bytes
 from services.chassis.delivery import AtLeastOnce, Delivery, ExactlyOnce
 from services.chassis.envelope import Inbound
@@ -83,7 +84,13 @@ class StageService:
             self._subscribers[runner.name] = self._subscribe(runner, group_id)
         self._runners = list(runners)
         self._health = HealthApp(
-            metrics.registry, {"broker": self._broker_reachable, "partitions": self._partitions_assigned, "stages": self._stages_ready}
+            metrics.registry,
+            {
+                "broker": self._broker_reachable,
+                "partitions": self._partitions_assigned,
+                "stages": self._stages_ready,
+                "access": self._access_granted,
+            },
         )
         self._server = make_server(self._health, settings.http_host, settings.http_port)
         self._server_task: asyncio.Task[None] | None = None
@@ -91,6 +98,9 @@ class StageService:
         self._lag_labels: set[tuple[str, str, str]] = set()
         # Set when this instance must not go on (a newer one took over its transactional id).
         self.fenced = asyncio.Event()
+        # Set when the broker refuses an operation the stage needs: retrying cannot help until an ACL grants it.
+        self.denied = asyncio.Event()
+        self._denial: Denial | None = None
 
     def _delivery(self, group_id: str, stage: str, bootstrap: str | None) -> Delivery:
         if self._settings.delivery == "at-least-once":
@@ -129,6 +139,20 @@ class StageService:
                     # Stage code is CPU-bound; a worker thread keeps heartbeats and /metrics flowing.
                     outbound = await asyncio.to_thread(runner.run_batch, inbound)
                     await delivery.deliver(inbound, outbound, message)
+            except AUTHORIZATION_ERRORS as error:
+                # One line that names the principal, the operation and the resource, then stop: no retry loop.
+                self._denial = denial(error, topic_operation="Write")
+                log.critical(
+                    "not_authorized",
+                    stage=runner.name,
+                    principal=self._settings.kafka_sasl_username,
+                    operation=self._denial.operation,
+                    resource=self._denial.resource,
+                    names=list(self._denial.names),
+                    reason=self._denial.explain(self._settings.kafka_sasl_username),
+                )
+                await message.nack()
+                self.denied.set()
             except ProducerFenced:
                 # Another instance now owns this transactional id: this one is a zombie and must stop, not retry.
                 log.critical("fenced", stage=runner.name, instance=self._settings.instance_id)
@@ -149,6 +173,11 @@ class StageService:
     async def _broker_reachable(self) -> tuple[bool, str]:
         reachable = await self._broker.ping(timeout=2.0)
         return reachable, "ok" if reachable else "broker not reachable"
+
+    async def _access_granted(self) -> tuple[bool, str]:
+        if self._denial is None:
+            return True, "ok"
+        return False, self._denial.explain(self._settings.kafka_sasl_username)
 
     async def _stages_ready(self) -> tuple[bool, str]:
         """Stage state restored (dedup) and models loaded (tag: loaded before the stage exists)."""
