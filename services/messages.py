@@ -106,7 +106,15 @@ class CleanArticle(Record):
     body: str = Field(description="The article body: paragraphs separated by blank lines, no page chrome.")
     language: str | None = Field(default=None, description="Detected language, ISO 639-1.")
     language_confidence: float = Field(default=0.0, ge=0.0, le=1.0, description="Confidence of the detected language.")
-    word_count: int = Field(ge=0, description="Words in the body.")
+    word_count: int = Field(
+        ge=0,
+        description=(
+            "Words in the body. In scripts written with spaces (Latin, Cyrillic, Greek, Arabic, Hebrew, Devanagari, Hangul, ...) "
+            "a word is a run of letters and digits; in scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, "
+            "Khmer, Myanmar, Tibetan) the words are those ICU's dictionary word breaker finds (a Chinese word is about two "
+            "characters). The article checks use the same count, so it means the same in every language."
+        ),
+    )
     removed_chars: int = Field(ge=0, description="Characters of the input that were dropped as boilerplate.")
     related: list[RelatedItem] = Field(default_factory=list, description="Teasers of other articles found on the page.")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Crawler metadata, passed through.")

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from services.ids import article_id
 from services.messages import CleanArticle, RawArticle, RelatedItem
 from services.urls import canonical_url
-
-_WORD = re.compile(r"\w+")
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+from services.words import word_count
 
 
 def clean_article(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-_WORD = re.compile(r"\w+")
+from services.words import without_unspaced, word_count
+
 # Characters that are everyday in code and markup but rare in prose ("|" is not among them:
 # trafilatura writes table cells with it; nor are "[]", which Markdown links use).
 _CODE_SYMBOL = re.compile(r"[{}<>=;\\^~`$*_#@+]")
@@ -35,26 +36,29 @@ def _code_symbol_share(body: str, visible: int) -> float:
     return len(_CODE_SYMBOL.findall(body)) / visible if visible else 0.0
 
 
-def _long_token_share(body: str, visible: int) -> float:
-    if not visible or max(map(len, body.split()), default=0) <= _LONG_TOKEN:  # prose: decided without the regex
+def _long_token_share(spaced: str, visible: int) -> float:
+    if not visible or max(map(len, spaced.split()), default=0) <= _LONG_TOKEN:  # prose: decided without the regex
         return 0.0
-    return sum(map(len, _LONG_TOKENS.findall(body))) / visible
+    return sum(map(len, _LONG_TOKENS.findall(spaced))) / visible
 
 
-def _mixed_token_share(body: str, words: int, visible: int) -> float:
+def _mixed_token_share(spaced: str, words: int, visible: int) -> float:
     """Tokens mixing letters and digits ("aGk3x9"): base64 and hashes, not words. Only counted when
     digits are frequent (the token pattern is slow, and prose has few digits)."""
-    if not words or sum(map(body.count, "0123456789")) < _MIN_DIGIT_SHARE * visible:
+    if not words or sum(map(spaced.count, "0123456789")) < _MIN_DIGIT_SHARE * visible:
         return 0.0
-    return len(_MIXED_TOKEN.findall(body)) / words
+    return len(_MIXED_TOKEN.findall(spaced)) / words
 
 
 def rejection_detail(body: str, *, min_words: int, words: int | None = None) -> str | None:
     """Why `body` is no article (too short, code, binary or encoded blob), or None when it is one.
 
-    `words` is the body's word count when the caller has it.
+    `words` is the body's word count (`services.words.word_count`) when the caller has it. Token
+    shapes are judged on the body's spaced part only: a line of Chinese or Thai is one long run of
+    letters with no spaces, which is how a blob looks in a spaced script, and "2001年" is a
+    word, not a hash.
     """
-    words = len(_WORD.findall(body)) if words is None else words
+    words = word_count(body) if words is None else words
     if words < min_words:
         return f"{words} words of article text (< {min_words})"
     visible = _visible_chars(body)
@@ -63,9 +67,10 @@ def rejection_detail(body: str, *, min_words: int, words: int | None = None) -> 
         return "looks like JSON or code (a bracketed document)"
     if (share := _code_symbol_share(body, visible)) > _MAX_CODE_SYMBOL_SHARE:
         return f"looks like code or markup ({share:.0%} code symbols)"
-    if (share := _long_token_share(body, visible)) > _MAX_LONG_TOKEN_SHARE:
+    spaced = without_unspaced(body)
+    if (share := _long_token_share(spaced, visible)) > _MAX_LONG_TOKEN_SHARE:
         return f"looks like an encoded blob ({share:.0%} of characters in {_LONG_TOKEN}+-character tokens)"
-    if (share := _mixed_token_share(body, words, visible)) > _MAX_MIXED_TOKEN_SHARE:
+    if (share := _mixed_token_share(spaced, words, visible)) > _MAX_MIXED_TOKEN_SHARE:
         return f"looks like an encoded blob ({share:.0%} letter-digit tokens)"
     return None
 

@@ -42,6 +42,11 @@ SECTION_END_LINES = frozenset(
         # Russian, Polish, Turkish
         "комментарии", "похожие статьи", "читайте также", "популярное", "komentarze", "czytaj także",
         "yorumlar", "ilgili haberler",
+        # Chinese, Japanese, Korean, Thai, Arabic, Hindi
+        "评论", "評論", "网友评论", "網友評論", "发表评论", "發表評論", "相关新闻", "相關新聞", "相关文章", "相關文章",
+        "相关阅读", "相關閱讀", "延伸阅读", "延伸閱讀", "コメント", "関連記事", "関連ニュース", "댓글", "관련기사", "관련 기사",
+        "ความคิดเห็น", "ข่าวที่เกี่ยวข้อง", "التعليقات", "تعليقات", "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة",
+        "टिप्पणियाँ", "यह भी पढ़ें", "संबंधित खबरें",
     }
 )  # fmt: skip
 
@@ -56,6 +61,8 @@ CHROME_LINES = frozenset(
         "startseite", "suche", "anmelden", "impressum", "datenschutz", "werbung", "accueil", "rechercher", "connexion",
         "publicité", "inicio", "buscar", "publicidad", "iniciar sesión", "cerca", "accedi", "pubblicità", "início",
         "pesquisar", "entrar", "publicidade", "zoeken", "inloggen", "beranda", "cari", "главная", "поиск", "войти",
+        "首页", "首頁", "登录", "登錄", "注册", "註冊", "搜索", "ホーム", "ログイン", "検索", "홈", "로그인", "검색", "หน้าแรก",
+        "เข้าสู่ระบบ", "ค้นหา", "الرئيسية", "بحث", "تسجيل الدخول", "होम", "लॉग इन", "खोजें",
     }
 )  # fmt: skip
 
@@ -75,6 +82,8 @@ _COMMENT_HEADINGS = frozenset(
         "comments", "comment", "leave a comment", "leave a reply", "add a comment", "post a comment", "join the conversation",
         "top rated comments", "no comments yet", "show comments", "view comments", "kommentare", "commentaires",
         "comentarios", "commenti", "comentários", "reacties", "komentar", "комментарии", "komentarze", "yorumlar",
+        "评论", "評論", "网友评论", "網友評論", "发表评论", "發表評論", "コメント", "댓글", "ความคิดเห็น", "التعليقات", "تعليقات",
+        "टिप्पणियाँ",
     }
 )  # fmt: skip
 # "[ 167 comments ]", "12 Comments", "Comments (3)": comment counters open the comment thread.
@@ -101,7 +110,8 @@ AD_MARKERS = frozenset(
     {
         "advertisement", "advertising", "advert", "ad", "ads", "sponsored", "continue reading below",
         "story continues below", "article continues below", "story continues below advertisement", "anzeige",
-        "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "advertentie", "iklan", "реклама",
+        "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "advertentie", "iklan", "реклама", "广告",
+        "廣告", "広告", "광고", "โฆษณา", "إعلان", "विज्ञापन",
     }
 )  # fmt: skip
 
@@ -138,7 +148,9 @@ RELATED_HEADINGS = frozenset(
         "articles liés", "artículos relacionados", "noticias relacionadas", "te puede interesar", "articoli correlati",
         "leggi anche", "artigos relacionados", "notícias relacionadas", "leia também", "veja também",
         "posts relacionados", "gerelateerde artikelen", "lees ook", "artikel terkait", "berita terkait", "baca juga",
-        "похожие статьи", "читайте также", "czytaj także", "ilgili haberler",
+        "похожие статьи", "читайте также", "czytaj także", "ilgili haberler", "相关新闻", "相關新聞", "相关文章", "相關文章",
+        "相关阅读", "相關閱讀", "延伸阅读", "延伸閱讀", "関連記事", "関連ニュース", "관련기사", "관련 기사", "ข่าวที่เกี่ยวข้อง",
+        "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة", "यह भी पढ़ें", "संबंधित खबरें",
     }
 )  # fmt: skip
 

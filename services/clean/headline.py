@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"\w+")
+from services.words import words
+
 # "Headline - Site", "Headline | Site", "Site: Headline" — the separators titles use for the site name.
 _SITE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014\u00bb:]\s+")
 _SENTENCE_END = re.compile(r"[.!?;:,]$")
 
 
 def _tokens(text: str) -> list[str]:
-    return [token.casefold() for token in _WORD.findall(text)]
+    return [token.casefold() for token in words(text)]
 
 
 def reads_as_headline(line: str) -> bool:
     """Short, not a sentence in the middle of prose, more than a lone word."""
-    words = len(_WORD.findall(line))
-    return 2 <= words <= 30 and len(line) <= 250 and not _SENTENCE_END.search(line.rstrip("\"'\u201d\u2019"))
+    count = len(words(line))
+    return 2 <= count <= 30 and len(line) <= 250 and not _SENTENCE_END.search(line.rstrip("\"'\u201d\u2019"))
 
 
 def headline_core(title: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import trafilatura
@@ -11,10 +10,10 @@ from trafilatura.utils import load_html
 
 from services.clean.headline import headline_core
 from services.clean.html_flatten import flatten
+from services.words import words as words_of
 
 # Where a page names its article, most specific first; <title> often carries the site name too.
 _TITLE_XPATHS = ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content', "//h1")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,8 @@ def _title(tree: lxml_html.HtmlElement) -> str | None:
 
 def _confirms(candidate: str, page_title: str) -> bool:
     """The candidate says what the <title> says once its site name is set aside (word Jaccard >= 0.5)."""
-    words = set(_WORD.findall(candidate.casefold()))
-    core = set(_WORD.findall(headline_core(page_title).casefold()))
+    words = set(words_of(candidate.casefold()))
+    core = set(words_of(headline_core(page_title).casefold()))
     return len(words) >= 2 and len(words & core) >= 0.5 * len(words | core)
 
 
@@ -62,6 +61,11 @@ def extract_html(markup: str, *, url: str | None = None) -> HtmlExtraction:
     # trafilatura's own loader: its extraction is tuned to the tree this parser builds (a plain
     # lxml parse loses 0.007 F1 on the dev pages). None for empty or non-HTML input.
     tree = load_html(markup)
+    if tree is None and markup.strip():
+        # trafilatura takes markup that neither names "html" in its first 50 characters nor parses to
+        # two or more top-level elements for something other than HTML; a page sent without its
+        # <html> wrapper (a fragment, or a crawler's own envelope around the page) is still HTML.
+        tree = load_html(f"<html><body>{markup}</body></html>")
     if tree is None:
         return HtmlExtraction(body="", title=None)
     title = _title(tree)

@@ -7,11 +7,9 @@ independent view of where the article runs; it is used only when it clearly hold
 
 from __future__ import annotations
 
-import re
-
 from services.clean.line_signals import content_score, signals_of
+from services.words import word_count
 
-_WORD = re.compile(r"\w+")
 # The flat run must continue past trafilatura's last paragraph with at least this share of
 # trafilatura's words again in prose before the tail is taken: a stray box or bio is smaller.
 _MIN_TAIL_SHARE = 0.5
@@ -19,7 +17,7 @@ _MAX_GAP = 3
 
 
 def _words(lines: list[str]) -> int:
-    return sum(len(_WORD.findall(line)) for line in lines)
+    return sum(map(word_count, lines))
 
 
 def _prose_words(lines: list[str]) -> int:

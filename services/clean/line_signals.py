@@ -7,11 +7,8 @@ from typing import NamedTuple
 
 from services.clean.chrome_phrases import phrase_kinds
 from services.clean.furniture import is_furniture
+from services.words import words as words_of
 
-_WORD = re.compile(r"\w+")
-# Scripts written without spaces: a "word" there is roughly two characters.
-_FIRST_UNSPACED = "\u0e00"
-_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 # Full stops, question and exclamation marks of Latin, CJK, Arabic/Urdu, Devanagari, Armenian,
 # Ethiopic and Myanmar script.
 # A teaser cut short ("... ") is a headline and a sentence or two; a longer line that ends in dots
@@ -65,8 +62,9 @@ def _ends_sentence(line: str) -> bool:
 
 def signals_of(line: str) -> LineSignals:
     folded = line.casefold()
-    tokens = _WORD.findall(folded)
-    words = len(tokens) if line.isascii() or max(line) < _FIRST_UNSPACED else len(tokens) + len(_UNSPACED.findall(line)) // 2
+    # Words of any script (segmented where the script has no spaces), so length means the same everywhere.
+    tokens = words_of(folded)
+    words = len(tokens)
     # Function-word density only matters for lines long enough to be prose.
     stop = sum(map(STOPWORDS.__contains__, tokens)) if words >= 8 else 0
     short = words <= 12

@@ -9,12 +9,12 @@ A remembered line costs about 130 bytes, so the defaults hold at most ~65 MB.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_WORD = re.compile(r"\w+")
+from services.words import word_count
+
 # Lines this long are prose, not template candidates, when a page mostly repeats a known one.
 _PROSE_WORDS = 12
 
@@ -28,9 +28,9 @@ def trustworthy_template(template: set[str], lines: list[str]) -> set[str]:
     """
     if not template:
         return template
-    prose = [line for line in lines if len(_WORD.findall(line)) >= _PROSE_WORDS]
+    prose = [line for line in lines if word_count(line) >= _PROSE_WORDS]
     if prose and sum(1 for line in prose if line in template) > 0.5 * len(prose):
-        return {line for line in template if len(_WORD.findall(line)) < _PROSE_WORDS}
+        return {line for line in template if word_count(line) < _PROSE_WORDS}
     return template
 
 

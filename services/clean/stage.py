@@ -20,9 +20,10 @@ from services.clean.normalize import clean_line, join_paragraphs, lines_of, repa
 from services.clean.page_bytes import Undecodable, html_of
 from services.clean.site_memory import SiteMemory, trustworthy_template
 from services.messages import CleanArticle, RawArticle, RelatedItem
-from services.records import clean_article, word_count
+from services.records import clean_article
 from services.stage import Rejection
 from services.urls import canonical_url
+from services.words import word_count
 
 
 def _site_of(raw: RawArticle) -> str | None:

@@ -60,3 +60,22 @@ def test_html_of_scripts_alone_is_scripts_only() -> None:
 def test_html_with_visible_words_or_without_scripts_is_not_scripts_only() -> None:
     assert not is_scripts_only("<html><body><script>x()</script><p>Hello</p></body></html>")
     assert not is_scripts_only("<html><body></body></html>")
+
+
+_CHINESE = (
+    "云溪县跨江大桥于本周一正式通车。大桥全长1200米，双向四车道，并设有人行道和自行车道。此前，两岸居民只能依靠渡船往来，"
+    "单程需要四十多分钟，遇到汛期还常常停航。县交通局负责人介绍，大桥总投资约8亿元，其中一半来自省级财政补助。"
+)
+
+
+def test_chinese_prose_is_counted_in_words_and_is_no_blob() -> None:
+    # Unspaced lines are one long token each: a blob in a spaced script, prose here.
+    assert rejection_detail(_CHINESE, min_words=20) is None
+    assert rejection_detail(_CHINESE[:12], min_words=20) is not None  # a dozen characters is a few words
+
+
+def test_a_blob_among_chinese_is_still_a_blob() -> None:
+    encoded = base64.b64encode(bytes(range(256)) * 8).decode()
+    detail = rejection_detail(f"{_CHINESE[:20]}\n{encoded}", min_words=20)
+    assert detail is not None
+    assert "blob" in detail
