@@ -149,7 +149,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     else:
         from services.eval.duplicates import evaluate_duplicates  # noqa: PLC0415 - evaluation pulls in heavy modules
 
-        sys.stdout.write(evaluate_duplicates(path).render() + "\n")
+        sys.stdout.write(evaluate_duplicates(path, clean=not args.no_clean).render() + "\n")
     return 0
 
 
@@ -186,7 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="measure quality on evaluation data")
     evaluate.add_argument("what", choices=["extraction", "entities", "duplicates", "mojibake"])
     evaluate.add_argument(
-        "path", help="extraction: data folder; entities: CoNLL file; duplicates: events.jsonl; mojibake: the data folder (../shared/data)"
+        "path",
+        help=(
+            "extraction: data folder; entities: CoNLL file; duplicates: events.jsonl, or an extraction folder to build "
+            "duplicate renderings from (extraction-zh-dev); mojibake: the data folder (../shared/data)"
+        ),
     )
     evaluate.add_argument("--no-site-learning", action="store_true", help="extraction without per-site template learning")
     evaluate.add_argument(
@@ -197,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="entities with a correction of the tag stage off (repeatable)",
     )
     evaluate.add_argument("--documents", help="entities on a slice of the file's documents, START:END (e.g. 0:300)")
+    evaluate.add_argument("--no-clean", action="store_true", help="duplicates: dedup on the events' text as it is, without the clean stage")
     evaluate.set_defaults(handler=cmd_eval)
 
     add_replay_commands(commands)

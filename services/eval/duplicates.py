@@ -106,11 +106,15 @@ def _cleaner() -> _RawStage | None:
 
 
 def _articles(events: Sequence[dict[str, Any]], *, clean: bool) -> list[CleanArticle | Rejection]:
+    """Events (`text`, or `html`) as clean articles; without cleaning, an HTML rendering is its markup as it is."""
     times = [_EPOCH + timedelta(seconds=index) for index in range(len(events))]
     cleaner = _cleaner() if clean else None
     if cleaner is None:
-        return [_raw_clean(event["event_id"], at, event["text"]) for event, at in zip(events, times, strict=True)]
-    raws = [RawArticle(id=event["event_id"], fetched_at=at, text=event["text"]) for event, at in zip(events, times, strict=True)]
+        return [_raw_clean(event["event_id"], at, event.get("text") or event["html"]) for event, at in zip(events, times, strict=True)]
+    raws = [
+        RawArticle(id=event["event_id"], fetched_at=at, text=event.get("text"), html=event.get("html"))
+        for event, at in zip(events, times, strict=True)
+    ]
     return [
         result if isinstance(result, CleanArticle | Rejection) else Rejection("unexpected", type(result).__name__)
         for result in cleaner.process(raws)
@@ -127,8 +131,22 @@ def decide_links(articles: Sequence[CleanArticle], stage: DedupStage) -> dict[st
 
 
 def evaluate_duplicates(events_path: Path, *, clean: bool = True, stage: DedupStage | None = None) -> DuplicatesReport:
-    """Run (clean and) dedup over the events in file order and score the duplicate links by pair P/R."""
+    """Run (clean and) dedup over the events in file order and score the duplicate links by pair P/R.
+
+    `events_path` is a JSON-lines file of labelled events (`event_id`, `group`, `text` or `html`), or an
+    extraction folder (`events.jsonl` of pages, `truth.json`), whose renderings are built first (the
+    HTML ones only when cleaning: without clean, dedup would read markup).
+    """
+    if events_path.is_dir():
+        from services.eval.renderings import build_renderings  # noqa: PLC0415 - pulls in trafilatura
+
+        return evaluate_events(build_renderings(events_path, html=clean), clean=clean, stage=stage)
     events = [json.loads(line) for line in events_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return evaluate_events(events, clean=clean, stage=stage)
+
+
+def evaluate_events(events: Sequence[dict[str, Any]], *, clean: bool = True, stage: DedupStage | None = None) -> DuplicatesReport:
+    """Pair P/R of (clean and) dedup over labelled events, in order."""
     articles = _articles(events, clean=clean)
     kept = [article for article in articles if isinstance(article, CleanArticle)]
     links = decide_links(kept, stage or DedupStage(DedupState.open(None)))
