@@ -120,24 +120,38 @@ class CleanArticle(Record):
     metadata: dict[str, Any] = Field(default_factory=dict, description="Crawler metadata, passed through.")
 
 
-DuplicateKind = Literal["exact", "near", "url"]
+DuplicateKind = Literal["exact", "near", "url", "resend", "update"]
 
 
 class UniqueArticle(CleanArticle):
-    """A first-seen article on `articles.unique`."""
+    """A story's representative on `articles.unique`: its earliest copy, or a new revision of it.
 
-    cluster_id: str = Field(description="Id of the story cluster; the id of its first-seen article.")
+    Consumers upsert by `id`: a record with a higher `revision` replaces the earlier one.
+    """
+
+    cluster_id: str = Field(description="Id of the story cluster: the id of its representative (this article's own id).")
     content_hash: str = Field(description="Hash of the normalised body.")
+    revision: int = Field(default=1, ge=1, description="1 for the first body of this id; 2, 3, ... for each changed body (an update).")
+    previous_content_hash: str | None = Field(
+        default=None, description="`content_hash` of the revision this one replaces; null for revision 1."
+    )
 
 
 class DuplicateArticle(CleanArticle):
-    """A copy of an earlier article on `articles.duplicates`."""
+    """A copy on `articles.duplicates`, pointing at its story's representative."""
 
-    cluster_id: str = Field(description="Id of the story cluster; the id of its first-seen article.")
+    cluster_id: str = Field(description="Id of the story cluster: the id of its representative.")
     content_hash: str = Field(description="Hash of the normalised body.")
-    duplicate_of: str = Field(description="Id of the first-seen article this one copies.")
-    kind: DuplicateKind = Field(description="exact: same body; near: similar body; url: same canonical URL.")
-    similarity: float = Field(ge=0.0, le=1.0, description="Estimated similarity to `duplicate_of`.")
+    duplicate_of: str = Field(
+        description="Id of the story's representative (never another duplicate); for a resend of the representative, its own id."
+    )
+    kind: DuplicateKind = Field(
+        description="exact: same body; near: similar body; url: same canonical URL; resend: this id again with the same body; "
+        "update: a changed body of an id that is itself a copy."
+    )
+    similarity: float = Field(ge=0.0, le=1.0, description="Estimated similarity to `duplicate_of` (1 for exact and resend).")
+    revision: int = Field(default=1, ge=1, description="Revision of this id's body the record carries (see UniqueArticle).")
+    previous_content_hash: str | None = Field(default=None, description="For an update: `content_hash` of the revision it replaces.")
 
 
 EntityLabel = str

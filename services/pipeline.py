@@ -79,6 +79,22 @@ def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics
     return state
 
 
+def _held(stage: DedupStage) -> float:
+    return float(stage.held)
+
+
+def _open_dedup(settings: Settings, resources: ExitStack, metrics: Metrics | None) -> DedupStage:
+    """The dedup stage; the verdicts it holds are journalled beside the state file (per instance, also with Redis)."""
+    state_path = settings.dedup_state_path
+    hold_path = None if state_path is None else state_path.with_name(state_path.name + ".held")
+    stage = DedupStage(
+        _open_dedup_state(settings, resources, metrics), window=settings.dedup_window, grace=settings.dedup_grace, hold_path=hold_path
+    )
+    if metrics is not None:
+        metrics.dedup_held.set_function(partial(_held, stage))
+    return stage
+
+
 @contextmanager
 def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | None = None) -> Iterator[list[Stage[Any]]]:
     """The stages named, in pipeline order, with their state opened; state is persisted and closed on exit."""
@@ -88,7 +104,7 @@ def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | Non
             if name == "clean":
                 stages.append(CleanStage())
             elif name == "dedup":
-                stages.append(DedupStage(_open_dedup_state(settings, resources, metrics), window=settings.dedup_window))
+                stages.append(_open_dedup(settings, resources, metrics))
             elif name == "tag":
                 stages.append(_open_tagger(settings, resources))
             log.info("stage_ready", stage=name)

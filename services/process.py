@@ -40,15 +40,18 @@ class OfflinePipeline:
         self._offsets: Counter[str] = Counter()
 
     def run(self, lines: Iterable[bytes], batch_size: int) -> Iterator[Outbound]:
+        """Every message the stages publish for the lines; at the end of input, the outputs stages still hold too."""
         raw_topic = self._topics.input_of("clean")
         numbered = ((line, self._next_offset(raw_topic)) for line in lines if line.strip())
         while chunk := list(itertools.islice(numbered, batch_size)):
             inbound = [Inbound(None, line.rstrip(b"\r\n"), Lineage(topic=raw_topic, partition=0, offset=offset)) for line, offset in chunk]
             yield from self._run_chunk(inbound)
+        yield from self._run_chunk([], drain=True)
 
-    def _run_chunk(self, inbound: list[Inbound]) -> Iterator[Outbound]:
+    def _run_chunk(self, inbound: list[Inbound], *, drain: bool = False) -> Iterator[Outbound]:
         for runner, publishes in self._runners:
-            outbound = runner.run_batch(inbound)
+            outbound = runner.run_batch(inbound, drain=drain) if inbound or drain else []
+            runner.delivered()  # nothing here can fail after the outputs are handed on
             next_input = self._next_input(runner.name)
             inbound = []
             for out in outbound:

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         description="Redis shared by dedup instances (redis://[:password@]host:port/db); a secret. Unset: in-process state.",
     )
     dedup_window: timedelta = Field(default=timedelta(days=7), description="How long fingerprints are remembered (ISO 8601 or seconds).")
+    dedup_grace: timedelta = Field(
+        default=timedelta(0),
+        ge=timedelta(0),
+        description="How long a dedup verdict waits for an earlier copy of the story (ISO 8601 or seconds); 0 decides on arrival.",
+    )
     tag_workers: int = Field(
         default=0, ge=0, description="Tagger worker processes, each with its own model; 0 tags in the stage process (one core)."
     )

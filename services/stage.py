@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+
+from services.messages import Lineage
 
 InT = TypeVar("InT", bound=BaseModel)
+
+
+class Held(BaseModel):
+    """The result of a record whose output waits (a dedup verdict held for its grace period).
+
+    Only a `Releasing` stage returns it; the output comes out of `release` or `drain` later. A model,
+    so that a stage's results stay `BaseModel | Rejection`; the runner never publishes it.
+    """
+
+    model_config = ConfigDict(frozen=True)
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,7 @@ class Stage(Protocol[InT]):
         ...
 
     def process(self, batch: Sequence[InT]) -> list[BaseModel | Rejection]:
-        """Return exactly one result per input record, in input order."""
+        """Return exactly one result per input record, in input order (`Held` only from a `Releasing` stage)."""
         ...
 
 
@@ -53,4 +65,30 @@ class Readiness(Protocol):
     @property
     def ready(self) -> bool:
         """True once the stage can decide correctly."""
+        ...
+
+
+@runtime_checkable
+class Releasing(Protocol):
+    """A stage that may hold a record's output and publish it with a later batch.
+
+    The runner hands it the positions the records were consumed at (a held output keeps its lineage),
+    asks for the outputs released after each batch, tells it when a batch's outputs are delivered, and
+    drains it at the end of a finite input (`newsflow process`, the evaluations).
+    """
+
+    def process_at(self, batch: Sequence[Any], positions: Sequence[Lineage | None]) -> list[BaseModel | Rejection]:
+        """`process`, knowing where each record was consumed."""
+        ...
+
+    def release(self) -> list[BaseModel]:
+        """Outputs of records held in earlier batches that are due now (lineage set), to publish with this batch."""
+        ...
+
+    def delivered(self) -> None:
+        """The outputs handed out so far are published and their batch committed."""
+        ...
+
+    def drain(self) -> list[BaseModel]:
+        """Every output still held: the input has ended."""
         ...

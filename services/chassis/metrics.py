@@ -34,6 +34,17 @@ class Metrics:
         )
         self.in_flight = Gauge("newsflow_in_flight_records", "Records being processed now.", ["stage"], registry=registry)
         self.duplicates = Counter("newsflow_duplicates_total", "Articles found to be duplicates, by kind.", ["kind"], registry=registry)
+        self.dedup_verdicts = Counter(
+            "newsflow_dedup_verdicts_total",
+            "Verdicts the dedup stage published, by kind (unique, exact, near, url, resend, update).",
+            ["kind"],
+            registry=registry,
+        )
+        self.dedup_held = Gauge(
+            "newsflow_dedup_held_records",
+            "Articles whose dedup verdict waits for the grace period (or for its delivery).",
+            registry=registry,
+        )
         self.entities = Counter("newsflow_entities_total", "Entities found, by label.", ["label"], registry=registry)
         self.tagging = Counter(
             "newsflow_tagging_total",

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from services.chassis.decode import DecodeError, Decoder
 from services.chassis.envelope import Inbound, Outbound
 from services.chassis.metrics import Metrics
-from services.messages import CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, Record
-from services.stage import Checkpointing, Rejection, Stage
+from services.messages import CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, Lineage, Record, UniqueArticle
+from services.stage import Checkpointing, Held, Rejection, Releasing, Stage
 from services.topics import Topics
 
 log = structlog.get_logger("newsflow.runner")
@@ -48,18 +48,26 @@ class StageRunner:
     def name(self) -> str:
         return self.stage.name
 
-    def run_batch(self, batch: Sequence[Inbound]) -> list[Outbound]:
-        """One output message per input record, in input order."""
+    def run_batch(self, batch: Sequence[Inbound], *, drain: bool = False) -> list[Outbound]:
+        """One output message per input record, in input order, except records a stage holds; then the held outputs now due.
+
+        `drain` (the input has ended) also takes every output a stage still holds.
+        """
         started = time.perf_counter()
         self.metrics.consumed.labels(self.name).inc(len(batch))
         self.metrics.batch_size.labels(self.name).observe(len(batch))
         decoded = [self._decoder.decode(item.key, item.value) for item in batch]
-        processed = iter(self._process([record for record in decoded if not isinstance(record, DecodeError)]))
+        kept = [(record, item.lineage) for item, record in zip(batch, decoded, strict=True) if not isinstance(record, DecodeError)]
+        processed = iter(self._process([record for record, _ in kept], [lineage for _, lineage in kept]))
         now = self.clock()
-        outbound = [
+        routed = [
             self._route(item, record, record if isinstance(record, DecodeError) else next(processed), now)
             for item, record in zip(batch, decoded, strict=True)
         ]
+        outbound = [out for out in routed if out is not None]
+        if isinstance(self.stage, Releasing):
+            released = [*self.stage.release(), *(self.stage.drain() if drain else ())]
+            outbound.extend(self._route_released(result, now) for result in released)
         if isinstance(self.stage, Checkpointing):
             self.stage.checkpoint()
         self._count(outbound)
@@ -72,22 +80,32 @@ class StageRunner:
         )
         return outbound
 
-    def _process(self, records: list[BaseModel]) -> list[BaseModel | Rejection]:
+    def delivered(self) -> None:
+        """The outputs of the batches run so far are published and their offsets committed."""
+        if isinstance(self.stage, Releasing):
+            self.stage.delivered()
+
+    def _call(self, records: list[BaseModel], positions: list[Lineage]) -> list[BaseModel | Rejection]:
+        if isinstance(self.stage, Releasing):
+            return self.stage.process_at(records, positions)
+        return self.stage.process(records)
+
+    def _process(self, records: list[BaseModel], positions: list[Lineage]) -> list[BaseModel | Rejection]:
         if not records:
             return []
         try:
-            results = self.stage.process(records)
+            results = self._call(records, positions)
         except Exception:  # noqa: BLE001 - one bad record must not sink its batch: retry one by one to find it
-            return [self._process_one(record) for record in records]
+            return [self._process_one(record, position) for record, position in zip(records, positions, strict=True)]
         if len(results) != len(records):
             raise RuntimeError(f"stage {self.name} returned {len(results)} results for {len(records)} records")
         return results
 
-    def _process_one(self, record: BaseModel) -> BaseModel | Rejection:
+    def _process_one(self, record: BaseModel, position: Lineage) -> BaseModel | Rejection:
         """Bounded retries with backoff (a shared store may be briefly away), then a dead letter with the reason."""
         for attempt in range(1, self.attempts + 1):
             try:
-                [result] = self.stage.process([record])
+                [result] = self._call([record], [position])
             except Exception as error:  # noqa: BLE001 - any failure of stage code is retried, then dead-lettered
                 log.warning("stage_error", stage=self.name, article_id=getattr(record, "id", None), attempt=attempt, error=repr(error))
                 if attempt == self.attempts:
@@ -97,9 +115,18 @@ class StageRunner:
                 return result
         raise AssertionError("unreachable: the last attempt returns")
 
+    def _route_released(self, result: BaseModel, now: datetime) -> Outbound:
+        """An output held in an earlier batch: it already carries the lineage it was consumed at."""
+        if isinstance(result, Record):
+            result = result.model_copy(update={"stage_times": {**result.stage_times, self.name: now}})
+        key = str(getattr(result, "id", ""))
+        return Outbound(self.topics.for_result(result), key, result)
+
     def _route(
         self, item: Inbound, record: BaseModel | DecodeError, result: BaseModel | Rejection | DecodeError, now: datetime
-    ) -> Outbound:
+    ) -> Outbound | None:
+        if isinstance(result, Held):
+            return None
         if isinstance(result, Rejection | DecodeError):
             article_id = getattr(record, "id", None) if not isinstance(record, DecodeError) else None
             letter = DeadLetter(
@@ -137,6 +164,9 @@ class StageRunner:
                 self.metrics.dead_letters.labels(self.name, value.reason).inc()
             elif isinstance(value, DuplicateArticle):
                 self.metrics.duplicates.labels(value.kind).inc()
+                self.metrics.dedup_verdicts.labels(value.kind).inc()
+            elif isinstance(value, UniqueArticle) and not isinstance(value, EnrichedArticle):
+                self.metrics.dedup_verdicts.labels("update" if value.revision > 1 else "unique").inc()
             elif isinstance(value, EnrichedArticle):
                 self.metrics.tagging.labels(value.tagging.status, value.tagging.language or "unknown").inc()
                 for entity in value.entities:

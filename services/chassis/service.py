@@ -139,6 +139,7 @@ class StageService:
                     # Stage code is CPU-bound; a worker thread keeps heartbeats and /metrics flowing.
                     outbound = await asyncio.to_thread(runner.run_batch, inbound)
                     await delivery.deliver(inbound, outbound, message)
+                    runner.delivered()  # only now may a stage forget outputs it released into this batch
             except AUTHORIZATION_ERRORS as error:
                 # One line that names the principal, the operation and the resource, then stop: no retry loop.
                 self._denial = denial(error, topic_operation="Write")

@@ -53,7 +53,9 @@ def _in_process_bytes_per_fingerprint(articles: Sequence[CleanArticle]) -> float
         before = tracemalloc.get_traced_memory()[0]
         state = DedupState.open(None)
         for start in range(0, len(probes), _BATCH):
-            state.decide(probes[start : start + _BATCH], stage.policy)
+            batch = probes[start : start + _BATCH]
+            state.admit(batch, stage.policy)
+            state.settle([(probe.article_id, probe.event_key) for probe in batch], stage.policy)
         held = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from services.dedup.minhash import Signature
 
-DecisionKind = Literal["unique", "exact", "near", "url"]
+DecisionKind = Literal["unique", "exact", "near", "url", "resend", "update"]
 
 # Fixed multipliers for band keys (read-only): the same keys in every process and after a restart.
 _MIX = np.random.default_rng(0x5EED).integers(0, 2**63, size=1024, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
@@ -19,10 +19,12 @@ _ROW_MIX, _BAND_MIX = _MIX[:512], _MIX[512:]
 
 @dataclass(frozen=True, slots=True)
 class Probe:
-    """One article as the state sees it: id, event time and fingerprints."""
+    """One event of an article as the state sees it: id, which event, its times and fingerprints."""
 
     article_id: str
-    event_time: float  # fetched_at as epoch seconds: event time, so replays decide the same
+    event_time: float  # fetched_at as epoch seconds: the window and the watermark run on it, so replays decide the same
+    origin_time: float  # published_at, else fetched_at (never later): the earliest member of a story represents it
+    event_key: str  # which event this is (its position upstream): the same key again is a redelivery, not a resend
     content_hash: str | None  # None for a body without words: such bodies are never exact duplicates
     canonical_url: str | None
     signature: Signature | None  # None for a body without words
@@ -31,16 +33,42 @@ class Probe:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """Unique, or a duplicate of an earlier article (`duplicate_of`) in the cluster `cluster_id`."""
+    """The verdict on one event of an article.
+
+    `unique`: the story's representative (`cluster_id` is its own id). `exact`, `near`, `url`: a copy of
+    the representative `duplicate_of` (always the representative, never another copy). `resend`: the same
+    id with the same body again. `update`: the same id with a changed body, `revision` counting from 1
+    and `previous_hash` the body hash of the revision before; an update of a representative is published
+    as unique.
+    """
 
     kind: DecisionKind
     duplicate_of: str | None
     cluster_id: str
     similarity: float
+    revision: int = 1
+    previous_hash: str | None = None
 
     @classmethod
     def unique(cls, article_id: str) -> Decision:
         return cls(kind="unique", duplicate_of=None, cluster_id=article_id, similarity=0.0)
+
+    @property
+    def published_as_unique(self) -> bool:
+        """Whether the event goes out on the unique topic: a representative, or an update of one."""
+        return self.kind == "unique" or (self.kind == "update" and self.duplicate_of is None)
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """What the state says on an event's arrival: its verdict now, or that it waits (`decision` None).
+
+    A waiting event is settled once the watermark passes `release_after` plus the grace; `release_after`
+    is its origin time, or for a later event of an id still waiting, that first event's.
+    """
+
+    decision: Decision | None
+    release_after: float
 
 
 @dataclass(frozen=True)
@@ -84,18 +112,27 @@ class MatchPolicy:
 
 
 class DedupStore(Protocol):
-    """Where decisions and fingerprints live: this process (DedupState) or Redis (RedisDedupState)."""
+    """Where decisions, stories and fingerprints live: this process (DedupState) or Redis (RedisDedupState)."""
 
     @property
     def ready(self) -> bool:
         """Whether the store can take decisions now."""
         ...
 
-    def decide(self, probes: list[Probe], policy: MatchPolicy) -> list[Decision]:
-        """Per probe, in order: the stored decision for its id, else match, store and index it.
+    def admit(self, probes: list[Probe], policy: MatchPolicy) -> list[Admission]:
+        """Per probe, in order: the stored verdict of a known event; a resend or update of a settled id;
+        else match, join the matched story (or start one), index, and wait to be settled.
 
-        Each probe's check-and-insert is atomic, so two copies decided at once by two stages sharing
-        the store cannot both be unique.
+        Each probe's check-and-insert is atomic, so copies admitted at once by stages sharing the store
+        join one story.
+        """
+        ...
+
+    def settle(self, events: list[tuple[str, str]], policy: MatchPolicy) -> list[Decision]:
+        """Verdicts of waiting events (article id, event key), in order; settling twice gives the same verdict.
+
+        The first settled member of a story fixes its representative: the member with the earliest
+        origin time admitted so far. Every other member is a duplicate of that one.
         """
         ...
 

@@ -1,20 +1,19 @@
 """Persistence of the in-process state: a snapshot file plus an append-only journal beside it.
 
-Every decision is appended to the journal and the journal is flushed (write + fsync) every
-`flush_every` decisions, so a kill -9 loses at most that many decisions; those articles are decided
-afresh when redelivered, which can only differ from the lost decision if a copy arrived in between.
-Closing writes a snapshot of the live state (temp file, fsync, rename) and drops the journal; the
-journal is also folded into a snapshot when it outgrows both `compact_after` lines and the live
-state, so the snapshots written cost at most one line per decision journalled.
+Changes are written as whole JSON lines (the latest line of an article or a story wins on load) and
+the journal is fsynced on every flush, so a kill -9 loses at most what was not flushed yet.
+Compaction writes a snapshot of the live state (temp file, fsync, rename) and drops the journal;
+it runs when the journal outgrows both `compact_after` lines and the live state, so the snapshots
+written cost at most one line per line journalled.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from services.dedup.records import DecisionRecord
+from typing import Any
 
 
 class Journal:
@@ -23,13 +22,12 @@ class Journal:
     def __init__(self, path: Path, *, flush_every: int = 256, compact_after: int = 200_000) -> None:
         self.snapshot_path = path
         self.journal_path = path.with_name(path.name + ".journal")
-        self._flush_every = max(1, flush_every)
+        self.flush_every = max(1, flush_every)
         self._compact_after = compact_after
-        self._pending: list[str] = []
         self._journal_lines = 0
 
-    def load(self) -> Iterator[DecisionRecord]:
-        """Records of the snapshot, then of the journal; a line cut short by a crash ends the journal."""
+    def load(self) -> Iterator[dict[str, Any]]:
+        """Lines of the snapshot, then of the journal; a line cut short by a crash ends the journal."""
         for file in (self.snapshot_path, self.journal_path):
             if not file.exists():
                 continue
@@ -39,42 +37,37 @@ class Journal:
                         break  # the write a crash interrupted: everything before it is whole
                     if file is self.journal_path:
                         self._journal_lines += 1
-                    yield DecisionRecord.from_json(line)
+                    yield json.loads(line)
 
-    def append(self, record: DecisionRecord) -> None:
-        self._pending.append(record.to_json() + "\n")
-        if len(self._pending) >= self._flush_every:
-            self.flush()
+    def wants_compaction(self, live_lines: int) -> bool:
+        return self._journal_lines >= max(self._compact_after, live_lines)
 
-    def wants_compaction(self, live_records: int) -> bool:
-        return self._journal_lines >= max(self._compact_after, live_records)
-
-    def flush(self) -> None:
-        """Write the pending decisions to the journal and fsync it."""
-        if not self._pending:
+    def write(self, lines: list[str]) -> None:
+        """Append lines to the journal and fsync it."""
+        if not lines:
             return
-        # Opened per flush (every `flush_every` decisions), so no handle outlives a crash or a test.
+        # Opened per flush, so no handle outlives a crash or a test.
         self.journal_path.parent.mkdir(parents=True, exist_ok=True)
         with self.journal_path.open("a", encoding="utf-8") as handle:
-            handle.writelines(self._pending)
+            handle.writelines(line + "\n" for line in lines)
             handle.flush()
             os.fsync(handle.fileno())
-        self._journal_lines += len(self._pending)
-        self._pending.clear()
+        self._journal_lines += len(lines)
 
-    def compact(self, records: Iterable[DecisionRecord]) -> None:
-        """Replace snapshot and journal by one snapshot of `records`, atomically (temp file + rename)."""
+    def compact(self, lines: Iterable[str]) -> None:
+        """Replace snapshot and journal by one snapshot of `lines`, atomically (temp file + rename)."""
         self.snapshot_path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.snapshot_path.with_name(self.snapshot_path.name + ".tmp")
         with temporary.open("w", encoding="utf-8") as handle:
-            handle.writelines(record.to_json() + "\n" for record in records)
+            handle.writelines(line + "\n" for line in lines)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self.snapshot_path)
-        # A crash before this unlink leaves journal records that are also in the snapshot; loading skips repeats.
+        # A crash before this unlink leaves journal lines that are also in the snapshot; loading them again changes nothing.
         self.journal_path.unlink(missing_ok=True)
-        self._pending.clear()
         self._journal_lines = 0
 
-    def close(self) -> None:
-        self.flush()
+    @property
+    def size_bytes(self) -> int:
+        """Bytes on disk: snapshot plus journal."""
+        return sum(file.stat().st_size for file in (self.snapshot_path, self.journal_path) if file.exists())

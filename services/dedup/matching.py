@@ -5,17 +5,29 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from services.dedup.band_table import BandTable
-from services.dedup.decision import Decision, MatchPolicy, Probe
+from services.dedup.decision import MatchPolicy, Probe
+from services.dedup.minhash import Signature
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The indexed article an arriving one copies, how, and the story it belongs to."""
+
+    article_id: str
+    story: str
+    kind: Literal["exact", "near", "url"]
+    similarity: float
 
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
     probe: Probe
-    cluster_id: str
+    story: str
     number: int  # insertion order: ties between equally similar candidates go to the earliest
 
 
@@ -35,11 +47,21 @@ class FingerprintIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, probe: Probe, cluster_id: str, policy: MatchPolicy | None) -> None:
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._entries
+
+    def discard(self, article_id: str, policy: MatchPolicy | None) -> None:
+        """Drop an article's fingerprints (an update replaces them); its expiry entry lapses on its own."""
+        entry = self._entries.pop(article_id, None)
+        if entry is not None:
+            self._unindex(entry, policy)
+
+    def add(self, probe: Probe, story: str, policy: MatchPolicy | None) -> None:
         """Index an article; without a policy (while loading) the band table is built on first use."""
         if policy is not None:
             self._bind(policy)
-        entry = _Entry(probe, cluster_id, self._next_number)
+        self.discard(probe.article_id, policy)
+        entry = _Entry(probe, story, self._next_number)
         self._next_number += 1
         self._entries[probe.article_id] = entry
         self._ids_by_number[entry.number] = probe.article_id
@@ -51,15 +73,15 @@ class FingerprintIndex:
             self._bands.add(policy.band_hashes(probe.signature), entry.number)
         heapq.heappush(self._expiry, (probe.event_time, probe.article_id))
 
-    def match(self, probe: Probe, policy: MatchPolicy) -> Decision:
+    def match(self, probe: Probe, policy: MatchPolicy) -> Match | None:
         """Exact body first, then same canonical URL, then the most similar near duplicate in the window."""
         self._bind(policy)
         if probe.content_hash is not None and (entry := self._first(self._by_hash.get(probe.content_hash, []), probe, policy)):
-            return Decision("exact", entry.probe.article_id, entry.cluster_id, 1.0)
+            return Match(entry.probe.article_id, entry.story, "exact", 1.0)
         if probe.canonical_url is not None and (entry := self._first(self._by_url.get(probe.canonical_url, []), probe, policy)):
-            return Decision("url", entry.probe.article_id, entry.cluster_id, _similarity(probe, entry, policy))
+            return Match(entry.probe.article_id, entry.story, "url", similarity(probe.signature, probe.shingles, entry.probe, policy))
         if probe.signature is None:
-            return Decision.unique(probe.article_id)
+            return None
         best: tuple[float, _Entry] | None = None
         for number in np.unique(self._bands.find(policy.band_hashes(probe.signature))).tolist():
             entry = self._in_window(self._ids_by_number.get(number), probe, policy)
@@ -69,8 +91,13 @@ class FingerprintIndex:
             if score is not None and (best is None or score > best[0]):
                 best = (score, entry)
         if best is None:
-            return Decision.unique(probe.article_id)
-        return Decision("near", best[1].probe.article_id, best[1].cluster_id, best[0])
+            return None
+        return Match(best[1].probe.article_id, best[1].story, "near", best[0])
+
+    def probe(self, article_id: str) -> Probe | None:
+        """The indexed probe of an article, while it is in the window."""
+        entry = self._entries.get(article_id)
+        return None if entry is None else entry.probe
 
     def expire(self, horizon: float, policy: MatchPolicy) -> list[str]:
         """Drop articles fetched before `horizon`; returns their ids."""
@@ -78,8 +105,9 @@ class FingerprintIndex:
         expired: list[str] = []
         while self._expiry and self._expiry[0][0] < horizon:
             _, article_id = heapq.heappop(self._expiry)
-            entry = self._entries.pop(article_id, None)
-            if entry is not None:
+            entry = self._entries.get(article_id)
+            if entry is not None and entry.probe.event_time < horizon:  # an update may have re-indexed it later
+                del self._entries[article_id]
                 self._unindex(entry, policy)
                 expired.append(article_id)
         return expired
@@ -104,23 +132,23 @@ class FingerprintIndex:
     def _first(self, ids: list[str], probe: Probe, policy: MatchPolicy) -> _Entry | None:
         return next((entry for article_id in ids if (entry := self._in_window(article_id, probe, policy))), None)
 
-    def _unindex(self, entry: _Entry, policy: MatchPolicy) -> None:
+    def _unindex(self, entry: _Entry, policy: MatchPolicy | None) -> None:
         probe = entry.probe
         del self._ids_by_number[entry.number]
         if probe.content_hash is not None:
             _discard(self._by_hash, probe.content_hash, probe.article_id)
         if probe.canonical_url is not None:
             _discard(self._by_url, probe.canonical_url, probe.article_id)
-        if probe.signature is not None:
+        if probe.signature is not None and policy is not None and self._layout is not None:
             self._bands.remove(policy.band_hashes(probe.signature), entry.number)
 
 
-def _similarity(probe: Probe, entry: _Entry, policy: MatchPolicy) -> float:
-    """Similarity reported for a same-URL duplicate: the near-duplicate score, else the Jaccard estimate."""
-    if probe.signature is None or entry.probe.signature is None:
+def similarity(signature: Signature | None, shingles: int, other: Probe, policy: MatchPolicy) -> float:
+    """Similarity reported for a copy that is not exact: the near-duplicate score, else the Jaccard estimate."""
+    if signature is None or other.signature is None:
         return 0.0
-    score = policy.score(probe.signature, probe.shingles, entry.probe.signature, entry.probe.shingles)
-    return score if score is not None else float((probe.signature == entry.probe.signature).mean())
+    score = policy.score(signature, shingles, other.signature, other.shingles)
+    return score if score is not None else float((signature == other.signature).mean())
 
 
 def _discard(index: defaultdict[str, list[str]], key: str, article_id: str) -> None:

@@ -48,6 +48,8 @@ class DuplicatesReport:
     rejected_by_clean: int
     cleaned: bool
     scores: PairScores
+    chains: int = 0
+    unique: int = 0
 
     def render(self) -> str:
         mode = "after clean" if self.cleaned else "raw text (no clean)"
@@ -55,7 +57,7 @@ class DuplicatesReport:
             f"duplicates, {mode}: {self.events} events, {self.groups} groups -> {self.clusters} clusters; "
             f"pair P {self.scores.precision:.4f} R {self.scores.recall:.4f} "
             f"({self.scores.correct_pairs}/{self.scores.predicted_pairs} predicted, {self.scores.true_pairs} true); "
-            f"rejected by clean: {self.rejected_by_clean}"
+            f"unique: {self.unique}; duplicate_of chains: {self.chains}; rejected by clean: {self.rejected_by_clean}"
         )
 
 
@@ -122,12 +124,17 @@ def _articles(events: Sequence[dict[str, Any]], *, clean: bool) -> list[CleanArt
 
 
 def decide_links(articles: Sequence[CleanArticle], stage: DedupStage) -> dict[str, str]:
-    """`duplicate_of` of every article the stage calls a duplicate, processed in order."""
+    """`duplicate_of` of every article the stage calls a duplicate, processed in order; held verdicts drained at the end."""
     links: dict[str, str] = {}
-    for result in stage.process(articles):
+    for result in [*stage.process(articles), *stage.drain()]:
         if isinstance(result, DuplicateArticle):
             links[result.id] = result.duplicate_of
     return links
+
+
+def chains(links: dict[str, str]) -> int:
+    """Duplicates whose `duplicate_of` is itself a duplicate: a consumer following the link once misses the representative."""
+    return sum(1 for target in links.values() if target in links)
 
 
 def evaluate_duplicates(events_path: Path, *, clean: bool = True, stage: DedupStage | None = None) -> DuplicatesReport:
@@ -159,6 +166,8 @@ def evaluate_events(events: Sequence[dict[str, Any]], *, clean: bool = True, sta
         rejected_by_clean=len(articles) - len(kept),
         cleaned=clean and _cleaner() is not None,
         scores=scores,
+        chains=chains(links),
+        unique=len(kept) - len(links),
     )
 
 
