@@ -104,3 +104,14 @@ def test_renderings_of_chinese_pages_are_clustered_by_page(shared_data: Path) ->
     report = evaluate_duplicates(folder, clean=False)
     assert report.scores.precision >= 0.999
     assert report.scores.recall >= 0.95
+
+
+@pytest.mark.data
+def test_renderings_of_chinese_pages_through_clean_and_dedup(shared_data: Path) -> None:
+    """All 99 renderings, the HTML included, through the clean stage then dedup, measured: P 1.0000 R 1.0000
+    (with `\\w+` words as tokens R 0.9337)."""
+    report = evaluate_duplicates(shared_data / "extraction-zh-dev")
+    assert report.events == 99
+    assert report.rejected_by_clean == 0
+    assert report.scores.precision >= 0.999
+    assert report.scores.recall >= 0.98
