@@ -134,6 +134,14 @@ def cmd_schemas(_settings: Settings, args: argparse.Namespace) -> int:
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     path = Path(args.path)
     if args.what == "extraction":
+        from services.eval.unspaced_extraction import (  # noqa: PLC0415 - evaluation pulls in heavy modules
+            evaluate_unspaced_extraction,
+            is_unspaced_extraction_dir,
+        )
+
+        if is_unspaced_extraction_dir(path):  # extraction-zh-dev: character bigrams, not word shingles
+            sys.stdout.write(evaluate_unspaced_extraction(path).render() + "\n")
+            return 0
         from services.eval.extraction import evaluate_extraction  # noqa: PLC0415 - evaluation pulls in heavy modules
 
         sys.stdout.write(evaluate_extraction(path, site_learning=not args.no_site_learning).render() + "\n")
@@ -188,8 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "path",
         help=(
-            "extraction: data folder; entities: CoNLL file; duplicates: events.jsonl, or an extraction folder to build "
-            "duplicate renderings from (extraction-zh-dev); mojibake: the data folder (../shared/data)"
+            "extraction: data folder (extraction-dev; extraction-zh-dev is scored on character bigrams); entities: CoNLL file; "
+            "duplicates: events.jsonl, or an extraction folder to build duplicate renderings from (extraction-zh-dev); "
+            "mojibake: the data folder (../shared/data)"
         ),
     )
     evaluate.add_argument("--no-site-learning", action="store_true", help="extraction without per-site template learning")

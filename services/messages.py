@@ -94,6 +94,9 @@ class Record(BaseModel):
     stage_times: dict[str, datetime] = Field(default_factory=dict, description="When each stage processed the article, by stage name.")
 
 
+ContentKind = Literal["story", "brief", "table", "listing"]
+
+
 class CleanArticle(Record):
     """An extracted, normalised article on `articles.clean`."""
 
@@ -113,6 +116,15 @@ class CleanArticle(Record):
             "a word is a run of letters and digits; in scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, "
             "Khmer, Myanmar, Tibetan) the words are those ICU's dictionary word breaker finds (a Chinese word is about two "
             "characters). The article checks use the same count, so it means the same in every language."
+        ),
+    )
+    content_kind: ContentKind = Field(
+        default="story",
+        description=(
+            "What kind of news the body is, read from how its text is built (services/clean/content_kind.py): "
+            "`story`, prose of 150 words or more; `brief`, prose shorter than that (a wire brief, a live-blog entry, "
+            "a photo caption); `table`, mostly rows of names and figures (results, standings, fixtures, market "
+            "tables); `listing`, mostly short items one to a line that are neither rows nor sentences."
         ),
     )
     removed_chars: int = Field(ge=0, description="Characters of the input that were dropped as boilerplate.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.ids import article_id
-from services.messages import CleanArticle, RawArticle, RelatedItem
+from services.messages import CleanArticle, ContentKind, RawArticle, RelatedItem
 from services.urls import canonical_url
 from services.words import word_count
 
@@ -17,6 +17,7 @@ def clean_article(
     language_confidence: float = 0.0,
     removed_chars: int = 0,
     related: list[RelatedItem] | None = None,
+    content_kind: ContentKind = "story",
 ) -> CleanArticle:
     """The clean record of `raw` with the given body and what was extracted with it."""
     return CleanArticle(
@@ -31,6 +32,7 @@ def clean_article(
         language=language,
         language_confidence=language_confidence,
         word_count=word_count(body),
+        content_kind=content_kind,
         removed_chars=removed_chars,
         related=related or [],
         metadata=raw.metadata,

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from services.clean.body_check import is_scripts_only, rejection_detail
+from services.clean.content_kind import content_kind, news_item_lines
 from services.clean.flat_text import extract_flat
 from services.clean.headline import headline_core, matches_headline
 from services.clean.html_extract import extract_html
@@ -50,6 +51,10 @@ class _Extraction:
     paragraphs: list[str]
     title: str | None
     related: list[RelatedItem] = field(default_factory=list)
+    # The page's own lines and its site's template among them: where a short or non-prose item is
+    # looked for when no article of prose was found.
+    page_lines: list[str] = field(default_factory=list)
+    template: set[str] = field(default_factory=set)
 
 
 class CleanStage:
@@ -62,8 +67,11 @@ class CleanStage:
     name = "clean"
     input_model = RawArticle
 
-    def __init__(self, *, site_learning: bool = True, min_words: int = 20, site_memory: SiteMemory | None = None) -> None:
+    def __init__(
+        self, *, site_learning: bool = True, min_words: int = 20, min_item_words: int = 10, site_memory: SiteMemory | None = None
+    ) -> None:
         self._min_words = min_words
+        self._min_item_words = min_item_words
         self._sites = (site_memory or SiteMemory()) if site_learning else None
         self._language = LanguageDetector()
         self._signals = SignalCache()
@@ -86,16 +94,26 @@ class CleanStage:
         paragraphs = complete_paragraphs(paragraphs, page_lines, flat.body_lines, min_words=self._min_words)
         template = self._learn_template(site, paragraphs)
         paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
-        return _Extraction(source_text=html, paragraphs=paragraphs, title=extraction.title or raw.title, related=flat.related)
+        return _Extraction(
+            source_text=html, paragraphs=paragraphs, title=extraction.title or raw.title, related=flat.related, page_lines=page_lines
+        )
 
     def _from_text(self, raw: RawArticle, text: str, site: str | None) -> _Extraction:
         lines = lines_of(text)
         if looks_like_markdown(text):
             lines = [plain_line(line) for line in lines]
         lines = [line for line in unwrap_blocks(lines) if line]
-        flat = extract_flat(lines, template=self._learn_template(site, lines), signals_for=self._signals)
+        template = self._learn_template(site, lines)
+        flat = extract_flat(lines, template=template, signals_for=self._signals)
         # The crawler's title beats a guess from the first line of flattened text.
-        return _Extraction(source_text=text, paragraphs=flat.body_lines, title=raw.title or flat.title, related=flat.related)
+        return _Extraction(
+            source_text=text,
+            paragraphs=flat.body_lines,
+            title=raw.title or flat.title,
+            related=flat.related,
+            page_lines=lines,
+            template=template,
+        )
 
     def _clean_one(self, raw: RawArticle) -> BaseModel | Rejection:
         site = _site_of(raw)
@@ -115,9 +133,17 @@ class CleanStage:
 
     def _finish(self, raw: RawArticle, extracted: _Extraction) -> CleanArticle | Rejection:
         title = clean_line(repair(extracted.title)) if extracted.title else None
-        body = join_paragraphs(_without_leading_title(extracted.paragraphs, title))
-        words = word_count(body)
-        if (detail := rejection_detail(body, min_words=self._min_words, words=words)) is not None:
+        paragraphs = _without_leading_title(extracted.paragraphs, title)
+        body = join_paragraphs(paragraphs)
+        words, min_words = word_count(body), self._min_words
+        if words < min_words:
+            # No article of prose: results, a table or a brief are news all the same.
+            item = news_item_lines(extracted.page_lines, template=extracted.template, min_words=self._min_item_words)
+            if item is not None:
+                paragraphs = _without_leading_title(item, title)
+                body = join_paragraphs(paragraphs)
+                words, min_words = word_count(body), self._min_item_words
+        if (detail := rejection_detail(body, min_words=min_words, words=words)) is not None:
             return Rejection("empty_body", detail)
         guess = self._language.detect(body)
         return clean_article(
@@ -128,4 +154,5 @@ class CleanStage:
             language_confidence=guess.confidence,
             removed_chars=max(0, len(extracted.source_text) - len(body)),
             related=extracted.related,
+            content_kind=content_kind(paragraphs),
         )
