@@ -19,9 +19,12 @@ class TagOptions:
     truecase_shouting: bool = True
     trim_articles: bool = True
     tidy_spans: bool = True
+    join_person_names: bool = True
     country_names: bool = True
     datelines: bool = True
     acronyms: bool = True
+    place_gazetteer: bool = True
+    teams: bool = True
     harmonise_labels: bool = True
     propagate_mentions: bool = True
     summary_size: int = 5

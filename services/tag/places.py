@@ -6,6 +6,8 @@ import re
 
 import pycountry
 
+from services.tag.gazetteer import PlaceNames, shared_place_names
+
 # Everyday names pycountry does not list (it says "Russian Federation", "Türkiye", "Viet Nam", ...).
 _ALIASES = {
     "america": "US",
@@ -57,7 +59,8 @@ _MAX_NAME_WORDS = 5
 class PlaceCodes:
     """Maps a place name as written ("Russia", "the U.S.", "North Korea") to its ISO 3166 code."""
 
-    def __init__(self) -> None:
+    def __init__(self, gazetteer: PlaceNames | None = None) -> None:
+        self.gazetteer = gazetteer or shared_place_names()
         names: dict[str, str] = {}
         for country in pycountry.countries:
             for attribute in ("name", "common_name", "official_name"):
@@ -95,6 +98,14 @@ class PlaceCodes:
                 else:
                     index += 1
         return spans
+
+    def is_place_name(self, name: str) -> bool:
+        """A known place (country, subdivision or city) as written: "Ankara", "Surrey", "Kiel"."""
+        return name in self.gazetteer
+
+    def is_country(self, name: str) -> bool:
+        """A country however written ("Japan", "U.S.", "UK"): its national side is written as its name."""
+        return self.code(name) is not None
 
     def is_country_name(self, name: str) -> bool:
         """A written-out name (not an abbreviation) of a country or territory."""

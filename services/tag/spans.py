@@ -24,6 +24,10 @@ _SPLIT_POSSESSIVE = re.compile(r"\s+['’]s$")
 _LETTER = re.compile(r"[^\W\d_]")
 # Names of things may end in a number ("Boeing 747", "Euro 2024"); names of who and where do not.
 _NUMBERLESS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+# A person's name as written: capitalised words (initials, hyphens, apostrophes) on one line.
+_PERSON_NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*")
+# One more word of a name: a space, a capitalised word of letters, then no more of the name.
+_NEXT_NAME_WORD = re.compile(r" ([A-Z][a-z]+)(?=[ ,.;:)]|$)(?! [A-Z])", re.MULTILINE)
 
 
 def _strip_article(text: str, start: int, end: int) -> int:
@@ -70,3 +74,38 @@ def tidy(mention: Mention, text: str, *, articles: bool = True, breaks: bool = T
         if _LETTER.search(surface) and not lower_case_only:
             tidied.append(Mention(surface, mention.label, begin, finish))
     return tidied
+
+
+def join_person_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """Person names the model cut short or split, made whole.
+
+    Two PERSON spans one space apart are one name; a PERSON span followed by one capitalised word no
+    other model span covers ("Choe Son" + "Hui", never a "Tuesday" the model read as a date) takes it.
+    `mentions` are the model's spans of every label, so dates and numbers block the extension.
+    """
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    joined: list[Mention] = []
+    for mention in ordered:
+        previous = joined[-1] if joined else None
+        if (
+            previous
+            and previous.label == mention.label == "PERSON"
+            and text[previous.end : mention.start] == " "
+            and _PERSON_NAME.fullmatch(previous.text)
+            and _PERSON_NAME.fullmatch(mention.text)
+        ):
+            joined[-1] = Mention(text[previous.start : mention.end], "PERSON", previous.start, mention.end)
+        else:
+            joined.append(mention)
+    starts = {m.start for m in joined}
+    return [_with_next_word(mention, text, starts) for mention in joined]
+
+
+def _with_next_word(mention: Mention, text: str, starts: set[int]) -> Mention:
+    """A multi-word PERSON name followed by one more capitalised word no other span starts at, with that word."""
+    if mention.label != "PERSON" or " " not in mention.text or not _PERSON_NAME.fullmatch(mention.text):
+        return mention
+    word = _NEXT_NAME_WORD.match(text, mention.end)
+    if word is None or word.start(1) in starts:
+        return mention
+    return Mention(text[mention.start : word.end(1)], "PERSON", mention.start, word.end(1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.tag.backend import Mention
-from services.tag.spans import tidy
+from services.tag.spans import join_person_names, tidy
 
 
 def tidied(text: str, label: str, **switches: bool) -> list[str]:
@@ -51,3 +51,26 @@ def test_a_split_off_possessive_is_dropped() -> None:
 def test_lower_case_spans_are_not_names() -> None:
     assert tidied("parliament", "ORG") == []
     assert tidied("parliament", "ORG", breaks=False) == ["parliament"]
+
+
+def test_a_person_name_the_model_cut_short_takes_its_last_word() -> None:
+    text = "He met Foreign Minister Choe Son Hui in Wonsan."
+    start = text.index("Choe")
+    (joined,) = join_person_names([Mention("Choe Son", "PERSON", start, start + 8)], text)
+    assert (joined.text, joined.start, joined.end) == ("Choe Son Hui", start, start + 12)
+
+
+def test_two_person_spans_one_space_apart_are_one_name() -> None:
+    text = "Ahmed Sekou Toure spoke."
+    joined = join_person_names([Mention("Ahmed", "PERSON", 0, 5), Mention("Sekou Toure", "PERSON", 6, 17)], text)
+    assert [(m.text, m.label) for m in joined] == [("Ahmed Sekou Toure", "PERSON")]
+
+
+def test_a_name_is_not_extended_over_a_date_a_possessive_or_a_line_break() -> None:
+    text = "Sergey Lavrov Tuesday said\nGlenn Hoddle 's England"
+    mentions = [
+        Mention("Sergey Lavrov", "PERSON", 0, 13),
+        Mention("Tuesday", "DATE", 14, 21),
+        Mention("Glenn Hoddle 's", "PERSON", 27, 42),
+    ]
+    assert join_person_names(mentions, text) == mentions
