@@ -35,7 +35,7 @@ class Grant:
     """One kafka-acls invocation: allow `operation` to `principal` on every resource listed."""
 
     principal: str
-    operation: Literal["Read", "Write"]
+    operation: Literal["Read", "Write", "Describe"]
     resources: tuple[tuple[ResourceKind, str], ...]
     prefixed: bool = False
 

@@ -17,7 +17,7 @@ from prometheus_client import CollectorRegistry
 from services.acls_cli import add_acls_commands
 from services.bench_cli import add_bench_commands
 from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial, diagnose_connection
-from services.chassis.admin import create_topics
+from services.chassis.admin import create_topics, ensure_stage_topics
 from services.chassis.local_kafka import ensure_bootstrap
 from services.chassis.logs import configure_logging
 from services.chassis.metrics import Metrics
@@ -56,7 +56,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     bootstrap = ensure_bootstrap(settings)
     topics = Topics(settings.topic_prefix)
     # Only the topics these stages read and write: a least-privilege principal can see no others.
-    asyncio.run(create_topics(settings, bootstrap, topics.of_stages(names)))
+    asyncio.run(ensure_stage_topics(settings, bootstrap, topics.needed_by(names)))
     metrics = Metrics(CollectorRegistry())
     with open_stages(names, settings, metrics) as stages:
         runners = make_runners(stages, topics, metrics, settings)

@@ -54,10 +54,12 @@ class Topics:
         """Every topic the stage may publish to: its outputs and the dead-letter topic."""
         return [self.name(base) for base in (*STAGE_OUTPUTS[stage], DLQ)]
 
-    def of_stages(self, stages: list[str]) -> list[str]:
-        """The topics the given stages read or write, in pipeline order."""
-        used = {base for stage in stages for base in (STAGE_INPUTS[stage], *STAGE_OUTPUTS[stage], DLQ)}
-        return [self.name(base) for base in ALL_TOPICS if base in used]
+    def needed_by(self, stages: list[str]) -> dict[str, str]:
+        """What the given stages do to each topic they touch, Read or Write (Write wins), in pipeline order."""
+        needs = {base: "Write" for stage in stages for base in (*STAGE_OUTPUTS[stage], DLQ)}
+        for stage in stages:
+            needs.setdefault(STAGE_INPUTS[stage], "Read")
+        return {self.name(base): needs[base] for base in ALL_TOPICS if base in needs}
 
     def all(self) -> list[str]:
         return [self.name(base) for base in ALL_TOPICS]

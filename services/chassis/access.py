@@ -38,11 +38,15 @@ class Denial:
     operation: str
     resource: str
     names: tuple[str, ...]
+    note: str = ""
 
     def explain(self, principal: str | None) -> str:
         who = f"User:{principal}" if principal else "this client"
         what = f"{self.resource} {', '.join(self.names)}" if self.names else self.resource
-        return f"{who} is not allowed to {self.operation} {what}: grant it with kafka-acls (`newsflow acls` lists what each stage needs)"
+        note = f" ({self.note})" if self.note else ""
+        return (
+            f"{who} is not allowed to {self.operation} {what}{note}: grant it with kafka-acls (`newsflow acls` lists what each stage needs)"
+        )
 
 
 class AccessDenied(Exception):  # noqa: N818 - names what happened, like Kafka's own *AuthorizationFailed

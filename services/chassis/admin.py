@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
-from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial
+from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, Denial, denial
 from services.chassis.connection import aiokafka_options, max_message_bytes
 from services.settings import Settings
 
@@ -37,6 +37,22 @@ async def create_topics(settings: Settings, bootstrap: str, names: list[str]) ->
         return missing
     finally:
         await admin.close()
+
+
+async def ensure_stage_topics(settings: Settings, bootstrap: str, needs: dict[str, str]) -> list[str]:
+    """Create the topics a stage needs if they are missing and it may; `needs` maps each topic to Read or Write.
+
+    A least-privilege principal sees only topics it has an ACL on and may create none. A topic it cannot see
+    and cannot create lacks the ACL the stage needs on it (or does not exist yet), and is reported as such.
+    """
+    try:
+        return await create_topics(settings, bootstrap, list(needs))
+    except AccessDenied as refused:
+        hidden = refused.denial.names or tuple(needs)
+        operation = next((needs[name] for name in hidden if name in needs), "Describe")
+        names = tuple(name for name in hidden if needs.get(name, operation) == operation)
+        note = "or the topic does not exist: an admin creates topics with `newsflow topics create`"
+        raise AccessDenied(Denial(operation, "topic", names, note), settings.kafka_sasl_username) from refused
 
 
 def _raise_first_error(topic_errors: list[tuple[object, ...]]) -> None:

@@ -12,6 +12,9 @@ import pytest
 from services.bench import processes
 from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
 from services.settings import Settings
+from tests.integration.secured import secured_kafka
+
+__all__ = ["secured_kafka"]  # the secured broker's session fixture, for the security drills
 
 TEST_KAFKA_PORT = 19092
 

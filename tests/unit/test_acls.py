@@ -54,3 +54,9 @@ def test_acl_args_are_kafka_acls_arguments() -> None:
         "--add", "--allow-principal", "User:clean", "--operation", "Read", "--topic", "t1.articles.raw", "--group", "g1.clean",
     ]  # fmt: skip
     assert txn.acl_args()[-2:] == ["--resource-pattern-type", "prefixed"]
+
+
+def test_a_stage_needs_read_on_its_input_and_write_on_its_outputs() -> None:
+    assert TOPICS.needed_by(["tag"]) == {"t1.articles.unique": "Read", "t1.articles.enriched": "Write", "t1.articles.dlq": "Write"}
+    # In one process, clean's output is dedup's input: reported as Write, the first use a publish would be refused.
+    assert TOPICS.needed_by(["clean", "dedup"])["t1.articles.clean"] == "Write"
