@@ -76,7 +76,7 @@ def test_redrive_by_reason_sends_only_those_letters_with_their_original_key_and_
     lines = [line for path in sorted(seeds_dir.glob("*.jsonl")) for line in path.read_bytes().splitlines() if line.strip()] + BROKEN
     letters = clean_stage_dead_letters(Topics(topic_prefix), lines)
     by_reason = Counter(letter.reason for letter in letters)
-    assert by_reason == Counter({"invalid_json": 4, "not_utf8": 1, "empty_body": 1, "missing_body": 1, "wrong_shape": 1})
+    assert by_reason == Counter({"invalid_json": 4, "not_utf8": 1, "empty_body": 1, "missing_body": 1, "wrong_shape": 1, "undecodable": 1})
     asyncio.run(publish_letters(settings, kafka_bootstrap, letters))
     invalid = Counter(original(letter) for letter in letters if letter.reason == "invalid_json")
 
@@ -87,14 +87,14 @@ def test_redrive_by_reason_sends_only_those_letters_with_their_original_key_and_
 
     again = newsflow(kafka_bootstrap, topic_prefix, "dlq", "redrive", "--reason", "invalid_json")
     assert again.stdout.startswith("redrove 0 dead letter(s)\n"), again.stdout
-    assert "skipped: 4 redriven before, 4 not matching the filters" in again.stdout
+    assert "skipped: 4 redriven before, 5 not matching the filters" in again.stdout
     assert asyncio.run(on_raw(settings, kafka_bootstrap)) == invalid
 
     overlapping = newsflow(kafka_bootstrap, topic_prefix, "dlq", "redrive", "--reason", "invalid_json", "--reason", "not_utf8")
     assert overlapping.stdout.startswith("redrove 1 dead letter(s)\n  not_utf8: 1\n"), overlapping.stdout
 
     rest = newsflow(kafka_bootstrap, topic_prefix, "dlq", "redrive")
-    assert rest.stdout.startswith("redrove 3 dead letter(s)\n"), rest.stdout
+    assert rest.stdout.startswith("redrove 4 dead letter(s)\n"), rest.stdout
     everything = Counter(original(letter) for letter in letters)
     assert asyncio.run(on_raw(settings, kafka_bootstrap)) == everything, "each dead letter's original exactly once"
     assert any(b"\xff" in value or b"\xe9" in value for _, value in everything), "bytes that are not UTF-8 come back as they were"

@@ -223,6 +223,8 @@ def test_the_encoded_seed_pages_come_out_in_their_own_script(seeds_dir: Path) ->
     assert rejected.reason == "undecodable"
     expected = {"zarechye-bridge": "пешеходный мост", "busan-coastal-walk": "해안 산책로", "annecy-piscine": "rénovation énergétique"}
     expected["weissenfels-cafe"] = "„Ich bin froh, dass das Café in der Stadt bleibt“"
+    expected["linjiang-old-town"] = "副市长陈喆在新闻发布会上表示"  # 喆 is GBK, outside the declared GB2312
+    expected["kanazawa-bus"] = "運転手不足で減便が続く中"
     for event_id, phrase in expected.items():
         article = results[event_id]
         assert isinstance(article, CleanArticle), (event_id, article)
