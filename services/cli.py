@@ -142,9 +142,14 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         if is_unspaced_extraction_dir(path):  # extraction-zh-dev: character bigrams, not word shingles
             sys.stdout.write(evaluate_unspaced_extraction(path).render() + "\n")
             return 0
-        from services.eval.extraction import evaluate_extraction  # noqa: PLC0415 - evaluation pulls in heavy modules
+        if args.no_site_learning:
+            from services.eval.extraction import evaluate_extraction  # noqa: PLC0415 - evaluation pulls in heavy modules
 
-        sys.stdout.write(evaluate_extraction(path, site_learning=not args.no_site_learning).render() + "\n")
+            sys.stdout.write(evaluate_extraction(path, site_learning=False).render() + "\n")
+        else:
+            from services.eval.heldout import evaluate_heldout  # noqa: PLC0415 - evaluation pulls in heavy modules
+
+            sys.stdout.write(evaluate_heldout(path, folds=args.folds).render() + "\n")
     elif args.what == "entities":
         from services.eval.entities import evaluate_entities, options_without  # noqa: PLC0415 - evaluation pulls in heavy modules
 
@@ -201,7 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
             "mojibake: the data folder (../shared/data)"
         ),
     )
-    evaluate.add_argument("--no-site-learning", action="store_true", help="extraction without per-site template learning")
+    evaluate.add_argument(
+        "--no-site-learning", action="store_true", help="extraction without per-site template learning (fitted figures only)"
+    )
+    evaluate.add_argument("--folds", type=int, default=5, help="extraction: cross-validation folds, grouped by site (default 5)")
     evaluate.add_argument(
         "--without",
         action="append",

@@ -20,20 +20,25 @@ _MIN_LIST_ITEMS = 3
 _MAX_ITEM_GAP = 4
 
 
-def rescore_in_context(scores: list[float], content: list[str], signals: list[LineSignals], *, stopwords_known: bool) -> None:
-    """Adjust `scores` (one per line of `content`) in place."""
-    _score_cut_off_paragraphs(scores, signals, stopwords_known=stopwords_known)
-    _score_table_rows(scores, content, signals)
-    _score_numbered_lists(scores, content, signals)
+def rescore_in_context(
+    scores: list[float], content: list[str], signals: list[LineSignals], *, disabled: frozenset[str] = frozenset()
+) -> None:
+    """Adjust `scores` (one per line of `content`) in place; `disabled` names rules switched off."""
+    if "cut_off_paragraphs" not in disabled:
+        _score_cut_off_paragraphs(scores, signals)
+    if "table_rows" not in disabled:
+        _score_table_rows(scores, content, signals)
+    if "numbered_lists" not in disabled:
+        _score_numbered_lists(scores, content, signals)
 
 
-def _score_cut_off_paragraphs(scores: list[float], signals: list[LineSignals], *, stopwords_known: bool) -> None:
+def _score_cut_off_paragraphs(scores: list[float], signals: list[LineSignals]) -> None:
     """A paragraph ending in "..." right below article prose is the article cut off (a paywall),
     not a teaser: it scores as prose. Teasers follow headlines or other teasers."""
     for index in range(1, len(scores)):
         previous = signals[index - 1]
         if signals[index].truncated and scores[index] < 0 and scores[index - 1] > 0 and not previous.truncated:
-            scores[index] = content_score(signals[index]._replace(truncated=False), stopwords_known=stopwords_known)
+            scores[index] = content_score(signals[index]._replace(truncated=False))
 
 
 def _score_table_rows(scores: list[float], content: list[str], signals: list[LineSignals]) -> None:

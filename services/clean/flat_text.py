@@ -15,12 +15,10 @@ from services.clean.context_scores import rescore_in_context
 from services.clean.headline import find_repeat, reads_as_headline
 from services.clean.line_signals import LineSignals, content_score, signals_of
 from services.clean.related import find_related
+from services.clean.rules import masked
 from services.messages import RelatedItem
 
 _TEMPLATE_SCORE = -1.5
-# Below this share of function words over the page's long lines, the page's language is one the
-# stopword list does not cover, so the ratio says nothing.
-_MIN_PAGE_STOPWORD_RATIO = 0.08
 # Content words needed before a section-end heading ("Comments", "Related") ends the article.
 _MIN_WORDS_BEFORE_END = 25
 # A related heading followed by a time line within this many lines introduces a stream of teasers.
@@ -71,7 +69,7 @@ def _cut_at_section_end(content: list[str], signals: list[LineSignals], scores: 
     return end
 
 
-def _kept(scores: list[float], signals: list[LineSignals], begin: int, end: int) -> list[int]:
+def _kept(scores: list[float], signals: list[LineSignals], begin: int, end: int, *, boxes: bool = True) -> list[int]:
     """Prose lines of the run, and the short neutral lines (subheadings) between them, except
     those in a box: after a section heading ("Related") and until prose resumes, short lines are
     teaser headlines."""
@@ -84,7 +82,7 @@ def _kept(scores: list[float], signals: list[LineSignals], begin: int, end: int)
             kept.append(index)
             in_box = False
         elif signals[index].section_end:
-            in_box = True
+            in_box = boxes
         elif scores[index] > -0.5 and not in_box and not signals[index].chrome:
             kept.append(index)
     return kept
@@ -104,35 +102,28 @@ def _without_standfirst(kept: list[int], scores: list[float], signals: list[Line
     return kept
 
 
-def _page_knows_stopwords(signals: list[LineSignals]) -> bool:
-    """Whether the page's prose is in a language the stopword list covers."""
-    long_lines = [s for s in signals if s.words >= 12]
-    if not long_lines:
-        return True
-    return sum(s.stopword_ratio for s in long_lines) / len(long_lines) >= _MIN_PAGE_STOPWORD_RATIO
-
-
 def extract_flat(
-    lines: list[str], *, template: Collection[str] = (), signals_for: Callable[[str], LineSignals] = signals_of
+    lines: list[str],
+    *,
+    template: Collection[str] = (),
+    signals_for: Callable[[str], LineSignals] = signals_of,
+    disabled: frozenset[str] = frozenset(),
 ) -> FlatExtraction:
     """Body lines, title and related teasers of one flattened page.
 
     `template` holds the lines this page's site is known to repeat on its other pages;
-    `signals_for` computes a line's signals (a SignalCache in the stage).
+    `signals_for` computes a line's signals (a SignalCache in the stage); `disabled` names
+    rules (services.clean.rules) switched off, for measuring what each is worth.
     """
     content = [line for line in lines if line]
     if not content:
         return FlatExtraction(body_lines=[], title=None)
-    signals = [signals_for(line) for line in content]
+    signals = masked([signals_for(line) for line in content], disabled)
     title = content[0] if reads_as_headline(content[0]) and not signals[0].chrome else None
-    stopwords_known = _page_knows_stopwords(signals)
-    scores = [
-        _TEMPLATE_SCORE if line in template else content_score(signal, stopwords_known=stopwords_known)
-        for line, signal in zip(content, signals, strict=True)
-    ]
-    rescore_in_context(scores, content, signals, stopwords_known=stopwords_known)
+    scores = [_TEMPLATE_SCORE if line in template else content_score(signal) for line, signal in zip(content, signals, strict=True)]
+    rescore_in_context(scores, content, signals, disabled=disabled)
     start = 1 if title else 0
-    repeat = find_repeat(content, title, start=start) if title else None
+    repeat = find_repeat(content, title, start=start) if title and "headline_repeat" not in disabled else None
     if repeat is not None:
         # The repeated headline sits right above the body; prefer a run below it when it holds prose.
         below = _best_run(scores, repeat + 1)
@@ -140,8 +131,11 @@ def extract_flat(
         begin, end = below if sum(scores[below[0] : below[1]]) >= 0.5 * sum(scores[anywhere[0] : anywhere[1]]) else anywhere
     else:
         begin, end = _best_run(scores, start)
-    end = _cut_at_section_end(content, signals, scores, begin, end)
-    kept = _without_standfirst(_kept(scores, signals, begin, end), scores, signals)
+    if "section_end_cut" not in disabled:
+        end = _cut_at_section_end(content, signals, scores, begin, end)
+    kept = _kept(scores, signals, begin, end, boxes="box_lines" not in disabled)
+    if "standfirst" not in disabled:
+        kept = _without_standfirst(kept, scores, signals)
     body = [content[i] for i in kept]
     related = find_related(content, start=kept[-1] + 1 if kept else start, signals=signals)
     # The repeated headline is the h1, without the site name the <title> line carries.

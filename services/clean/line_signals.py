@@ -25,29 +25,12 @@ _STREAM_METADATA = re.compile(
     re.IGNORECASE,
 )
 
-# The most frequent function words of the languages most news is written in; prose is dense in
-# them, menus, tag lists and headlines are not.
-_STOPWORD_TEXT = """
-    the a an and or but of to in on at for with by from as is are was were be been has have had it its this that
-    these those he she they we you i his her their our not no will would can could said says which who what when
-    der die das und oder ein eine zu im in den dem des ist sind war wurde nicht mit von auf für sich es auch dass
-    le la les et ou un une des du de au aux est sont été pas que qui dans pour sur avec il elle ils ce cette se
-    el los las y o una unos del al es son fue no que en por con para su sus se lo como más pero
-    il lo gli e o di da che non con per una sono è al della nel alla
-    o os as e ou um uma do da dos das em no na nos com por para não que se seu sua foi são mais
-    de het een en of van in op te met voor niet is zijn dat die er ook aan
-    yang dan di ke dari ini itu dengan untuk tidak ada dalam akan pada juga
-    и в не на что с по как это он она они из за к у то же от для
-    """
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
 
 class LineSignals(NamedTuple):
     """Cues about one non-blank line (a NamedTuple: built for every line, so cheap to create)."""
 
     words: int
     sentence_end: bool
-    stopword_ratio: float
     chrome: bool
     section_end: bool
     stream_metadata: bool
@@ -65,8 +48,6 @@ def signals_of(line: str) -> LineSignals:
     # Words of any script (segmented where the script has no spaces), so length means the same everywhere.
     tokens = words_of(folded)
     words = len(tokens)
-    # Function-word density only matters for lines long enough to be prose.
-    stop = sum(map(STOPWORDS.__contains__, tokens)) if words >= 8 else 0
     short = words <= 12
     # A line this long is never only chrome, whatever it starts with ("We use cookies... <article>").
     chrome, section_end, ad_marker = phrase_kinds(folded) if words <= _MAX_CHROME_WORDS else (False, False, False)
@@ -74,7 +55,6 @@ def signals_of(line: str) -> LineSignals:
     return LineSignals(
         words=words,
         sentence_end=sentence_end,
-        stopword_ratio=stop / len(tokens) if tokens else 0.0,
         chrome=chrome,
         section_end=short and section_end,
         stream_metadata=short and bool(_STREAM_METADATA.match(line)),
@@ -130,18 +110,14 @@ def _penalty(signals: LineSignals) -> float | None:
     return None
 
 
-def content_score(signals: LineSignals, *, stopwords_known: bool = True) -> float:
+def content_score(signals: LineSignals) -> float:
     """Evidence that a line is article prose: positive and growing with length for paragraphs,
-    slightly negative for short neutral lines, clearly negative for chrome. `stopwords_known` is
-    False for pages in a language the stopword list does not cover."""
+    slightly negative for short neutral lines, clearly negative for chrome."""
     if (penalty := _penalty(signals)) is not None:
         return penalty
     prose_like = signals.sentence_end or signals.words >= 20
     if prose_like and signals.words >= 8:
-        weight = min(signals.words / 12.0, 3.0)
-        if stopwords_known and signals.stopword_ratio < 0.08 and signals.words >= 12:
-            weight *= 0.3  # long but with no function words: a list of names or tags
-        return weight
+        return min(signals.words / 12.0, 3.0)
     if prose_like and signals.words >= 4:
         return 0.2
     return -0.35

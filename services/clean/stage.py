@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -12,13 +12,14 @@ from services.clean.body_check import is_scripts_only, rejection_detail
 from services.clean.content_kind import content_kind, news_item_lines
 from services.clean.flat_text import extract_flat
 from services.clean.headline import headline_core, matches_headline
-from services.clean.html_extract import extract_html
+from services.clean.html_extract import HtmlExtraction, extract_html
 from services.clean.html_recall import complete_paragraphs
 from services.clean.language import LanguageDetector
 from services.clean.line_signals import SignalCache, is_page_furniture
 from services.clean.markdown import looks_like_markdown, plain_line
 from services.clean.normalize import clean_line, join_paragraphs, lines_of, repair, unwrap, unwrap_blocks
 from services.clean.page_bytes import Undecodable, html_of
+from services.clean.rules import checked
 from services.clean.site_memory import SiteMemory, trustworthy_template
 from services.messages import CleanArticle, RawArticle, RelatedItem
 from services.records import clean_article
@@ -62,19 +63,30 @@ class CleanStage:
 
     With `site_learning`, the stage remembers which lines each site repeats across its pages and
     drops them as template; that memory (bounded, decaying) is the stage's only state.
+    `disabled_rules` (names from services.clean.rules) and `html_extractor` exist for evaluation:
+    switching rules off one at a time, and reusing trafilatura's output across such runs.
     """
 
     name = "clean"
     input_model = RawArticle
 
     def __init__(
-        self, *, site_learning: bool = True, min_words: int = 20, min_item_words: int = 10, site_memory: SiteMemory | None = None
+        self,
+        *,
+        site_learning: bool = True,
+        min_words: int = 20,
+        min_item_words: int = 10,
+        site_memory: SiteMemory | None = None,
+        disabled_rules: Iterable[str] = (),
+        html_extractor: Callable[[str, str | None], HtmlExtraction] | None = None,
     ) -> None:
         self._min_words = min_words
         self._min_item_words = min_item_words
         self._sites = (site_memory or SiteMemory()) if site_learning else None
         self._language = LanguageDetector()
         self._signals = SignalCache()
+        self._disabled = checked(disabled_rules)
+        self._extract_html = html_extractor or (lambda markup, url: extract_html(markup, url=url))
 
     def process(self, batch: Sequence[RawArticle]) -> list[BaseModel | Rejection]:
         return [self._clean_one(raw) for raw in batch]
@@ -86,14 +98,16 @@ class CleanStage:
         return trustworthy_template(self._sites.template_then_observe(site, lines), lines)
 
     def _from_html(self, raw: RawArticle, html: str, site: str | None) -> _Extraction:
-        extraction = extract_html(html, url=raw.url)
+        extraction = self._extract_html(html, raw.url)
         paragraphs = unwrap([line for line in lines_of(extraction.body) if line])
         page_lines = [line for line in lines_of("\n".join(extraction.page_lines)) if line]
         # The page's own text, read as flat text: a second opinion on the body, and the teasers.
-        flat = extract_flat(page_lines, signals_for=self._signals)
-        paragraphs = complete_paragraphs(paragraphs, page_lines, flat.body_lines, min_words=self._min_words)
+        flat = extract_flat(page_lines, signals_for=self._signals, disabled=self._disabled)
+        if "html_recall_repair" not in self._disabled:
+            paragraphs = complete_paragraphs(paragraphs, page_lines, flat.body_lines, min_words=self._min_words)
         template = self._learn_template(site, paragraphs)
-        paragraphs = [p for p in paragraphs if p not in template and not is_page_furniture(p)]
+        furniture = is_page_furniture if "html_furniture" not in self._disabled else (lambda _line: False)
+        paragraphs = [p for p in paragraphs if p not in template and not furniture(p)]
         return _Extraction(
             source_text=html, paragraphs=paragraphs, title=extraction.title or raw.title, related=flat.related, page_lines=page_lines
         )
@@ -104,7 +118,7 @@ class CleanStage:
             lines = [plain_line(line) for line in lines]
         lines = [line for line in unwrap_blocks(lines) if line]
         template = self._learn_template(site, lines)
-        flat = extract_flat(lines, template=template, signals_for=self._signals)
+        flat = extract_flat(lines, template=template, signals_for=self._signals, disabled=self._disabled)
         # The crawler's title beats a guess from the first line of flattened text.
         return _Extraction(
             source_text=text,
@@ -133,7 +147,9 @@ class CleanStage:
 
     def _finish(self, raw: RawArticle, extracted: _Extraction) -> CleanArticle | Rejection:
         title = clean_line(repair(extracted.title)) if extracted.title else None
-        paragraphs = _without_leading_title(extracted.paragraphs, title)
+        paragraphs = extracted.paragraphs
+        if "leading_title" not in self._disabled:
+            paragraphs = _without_leading_title(paragraphs, title)
         body = join_paragraphs(paragraphs)
         words, min_words = word_count(body), self._min_words
         if words < min_words:

@@ -11,7 +11,7 @@ _PROSE = "The council approved the plan on Tuesday after a debate that lasted fo
 def _rescored(lines: list[str]) -> list[float]:
     signals = [signals_of(line) for line in lines]
     scores = [content_score(signal) for signal in signals]
-    rescore_in_context(scores, lines, signals, stopwords_known=True)
+    rescore_in_context(scores, lines, signals)
     return scores
 
 

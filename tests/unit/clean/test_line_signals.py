@@ -28,12 +28,6 @@ def test_truncated_teasers_score_negative() -> None:
     assert content_score(signals_of("The government said on Wednesday that it would restore the service as soon as...")) < 0
 
 
-def test_long_line_without_function_words_is_discounted_as_a_list() -> None:
-    tags = "Politics Economy Sport Culture Science Travel Weather Opinion Video Podcasts Newsletters Archive Events."
-    assert content_score(signals_of(tags)) < content_score(signals_of(_PARAGRAPH)) / 2
-    assert content_score(signals_of(tags), stopwords_known=False) > content_score(signals_of(tags))
-
-
 def test_unspaced_scripts_count_about_two_characters_per_word() -> None:
     assert signals_of("\u4eca\u5929\u5e02\u8bae\u4f1a\u6279\u51c6\u4e86\u65b0\u6865\u7684\u9884\u7b97\u3002").words >= 6
 
