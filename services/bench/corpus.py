@@ -21,7 +21,9 @@ from urllib.parse import urlsplit, urlunsplit
 from services.bench.frames import HtmlFrame, TextFrame, html_frame, paragraphs, text_frame
 from services.bench.sources import SourcePage, Sources
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[\u3002\uff01\uff1f])")
+# Bodies of pages in scripts without spaces get new bodies from sentences of such pages only.
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _RECENT = 200  # a duplicate's original is one of the last this many unique articles
 
 
@@ -88,6 +90,12 @@ class _Made:
     page: SourcePage
 
 
+def _unspaced(page: SourcePage) -> bool:
+    """The page's article is written without spaces between words (Chinese, Japanese, Thai)."""
+    sample = (page.body or page.text or "")[:2000]
+    return len(_UNSPACED.findall(sample)) > 0.3 * len(sample)
+
+
 def sentences(text: str) -> list[str]:
     return [sentence for paragraph in paragraphs(text) for sentence in _SENTENCE_END.split(paragraph) if sentence.strip()]
 
@@ -115,17 +123,21 @@ class _Builder:
         self.spec = spec
         self.rng = random.Random(spec.seed)  # noqa: S311 - a reproducible corpus, not a secret
         self.pages = sources.pages
-        self.pool = [sentence for page in self.pages for sentence in sentences(page.body or page.text or "")]
+        self.pools: dict[bool, list[str]] = {False: [], True: []}
+        for page in self.pages:
+            self.pools[_unspaced(page)].extend(sentences(page.body or page.text or ""))
         self.text_frames: list[TextFrame] = [text_frame(page.text, page.body) for page in self.pages]
         self.html_frames: list[HtmlFrame | None] = [html_frame(page.html, page.body) for page in self.pages]
         self.made: list[_Made] = []
 
     def _synthetic_body(self, like: SourcePage) -> tuple[str, ...]:
         count = max(4, len(paragraphs(like.body))) if like.body else 8
+        pool = self.pools[_unspaced(like)] or self.pools[not _unspaced(like)]
+        joiner = "" if _unspaced(like) else " "
         body = []
         for _ in range(count):
-            start = self.rng.randrange(len(self.pool))
-            body.append(" ".join(self.pool[start : start + self.rng.randint(1, 3)]))
+            start = self.rng.randrange(len(pool))
+            body.append(joiner.join(pool[start : start + self.rng.randint(1, 3)]))
         return tuple(body)
 
     def unique(self, number: int, article_id: str) -> tuple[dict[str, str], bool]:

@@ -8,6 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trafilatura.utils import load_html
+
+from services.clean.html_flatten import flatten
+
 
 @dataclass(frozen=True)
 class SourcePage:
@@ -63,7 +67,29 @@ def load_dev_pages(data_dir: Path) -> Sources:
                 renderings=tuple(renderings.get(page_id[:12], ())),
             )
         )
-    return Sources(tuple(pages), f"{pages_dir} ({len(pages)} pages) and dedup-dev renderings")
+    chinese = load_zh_pages(data_dir)
+    origin = f"{pages_dir} ({len(pages)} pages), extraction-zh-dev ({len(chinese)} pages) and dedup-dev renderings"
+    return Sources((*pages, *chinese), origin)
+
+
+def load_zh_pages(data_dir: Path) -> tuple[SourcePage, ...]:
+    """extraction-zh-dev pages (Chinese: GB2312/GBK and UTF-8 sites, decoded HTML and the true body),
+    their text the HTML as the clean stage flattens it; none when the folder is absent."""
+    pages_dir = data_dir / "extraction-zh-dev"
+    if not (pages_dir / "truth.json").is_file() or not (pages_dir / "events.jsonl").is_file():
+        return ()
+    truth: dict[str, str] = json.loads((pages_dir / "truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for line in (pages_dir / "events.jsonl").read_text(encoding="utf-8").splitlines():
+        event = json.loads(line) if line.strip() else {}
+        page_id, html = str(event.get("id", "")), event.get("html")
+        if page_id not in truth or not isinstance(html, str):
+            continue
+        tree = load_html(html)
+        text = "\n".join(flatten(tree)) if tree is not None else None
+        url = str(event.get("url") or f"https://bench.example/{page_id}")
+        pages.append(SourcePage(page_id=page_id, url=url, body=truth[page_id], text=text, html=html))
+    return tuple(sorted(pages, key=lambda page: page.page_id))
 
 
 def load_seed_pages(seeds_dir: Path) -> Sources:
