@@ -116,3 +116,15 @@ def test_sentences_split_paragraphs_at_sentence_ends() -> None:
 def test_bad_specs_are_refused(articles: int, share: float) -> None:
     with pytest.raises(ValueError, match=r"article|share"):
         CorpusSpec(articles=articles, duplicate_share=share)
+
+
+def test_pages_without_spaces_get_new_bodies_from_their_own_script() -> None:
+    chinese_body = "\n".join("市议会周二批准了重建北部防波堤的计划。工程师说新结构将高出两米。工程将于春季开始。" for _ in range(4))
+    chinese = SourcePage("zh", "https://zh.example/news/1", chinese_body, text=f"首页\n{chinese_body}\n版权所有")
+    corpus = build_corpus(Sources((_page(0), chinese), "test pages"), CorpusSpec(articles=40, duplicate_share=0.0, html_share=0.0))
+    for event in corpus.events[2:]:
+        value = json.loads(event.value)
+        if value["url"].startswith("https://zh.example/"):
+            assert "防波堤" in value["text"] or "工程" in value["text"]
+            assert not any(word in value["text"] for word in _WORDS)
+    assert sentences("第一句。第二句！第三句") == ["第一句。", "第二句！", "第三句"]
