@@ -230,3 +230,25 @@ def test_the_encoded_seed_pages_come_out_in_their_own_script(seeds_dir: Path) ->
         assert isinstance(article, CleanArticle), (event_id, article)
         assert phrase in article.body, event_id
         assert "\ufeff" not in article.body
+
+
+def test_any_bytes_and_any_content_type_give_a_page_or_a_reason() -> None:
+    import random  # noqa: PLC0415 - only this test needs a generator
+
+    rng = random.Random(7)  # noqa: S311 - reproducible inputs, not a secret
+    labels = [None, "", "text/html", "text/html; charset=", "text/html; charset=utf-16", "charset=x-user-defined"]
+    labels.append('text/html; charset="gbk')
+    samples = [JAPANESE.encode("cp932"), KOREAN.encode("cp949"), RUSSIAN.encode("utf-16"), CHINESE.encode("gb18030")]
+    for _ in range(300):
+        data = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 400)))
+        if rng.random() < 0.5:
+            sample = rng.choice(samples)
+            cut = rng.randrange(len(sample))
+            tag = b"<meta charset=" + rng.choice([b"utf-8", b"gbk", b"shift_jis", b"bogus"]) + b">"
+            data = tag + sample[:cut] + data[:8] + sample[cut:]
+        result = decode_page(data, rng.choice(labels))
+        assert isinstance(result, DecodedPage | Undecodable)
+        if isinstance(result, DecodedPage):
+            assert "\x00" not in result.html
+        else:
+            assert result.detail
