@@ -18,6 +18,7 @@ from typing import Literal
 from services.topics import STAGE_ORDER, Topics
 
 ResourceKind = Literal["topic", "group", "transactional-id"]
+Operation = Literal["Read", "Write", "Describe"]
 
 
 def consumer_group(group_prefix: str, stage: str) -> str:
@@ -35,7 +36,7 @@ class Grant:
     """One kafka-acls invocation: allow `operation` to `principal` on every resource listed."""
 
     principal: str
-    operation: Literal["Read", "Write", "Describe"]
+    operation: Operation
     resources: tuple[tuple[ResourceKind, str], ...]
     prefixed: bool = False
 
@@ -64,3 +65,12 @@ def pipeline_grants(topics: Topics, group_prefix: str, principals: dict[str, str
     """Grants for every stage; each stage's principal is its own name unless `principals` says otherwise."""
     names = principals or {}
     return [grant for stage in STAGE_ORDER for grant in stage_grants(stage, topics, group_prefix, names.get(stage, stage))]
+
+
+def merged(grants: list[Grant]) -> list[Grant]:
+    """The same bindings in as few kafka-acls runs as possible: one per principal, operation and pattern type."""
+    by_kind: dict[tuple[str, Operation, bool], list[tuple[ResourceKind, str]]] = {}
+    for grant in grants:
+        resources = by_kind.setdefault((grant.principal, grant.operation, grant.prefixed), [])
+        resources.extend(resource for resource in grant.resources if resource not in resources)
+    return [Grant(principal, operation, tuple(resources), prefixed) for (principal, operation, prefixed), resources in by_kind.items()]

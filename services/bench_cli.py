@@ -65,6 +65,39 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_security(settings: Settings, args: argparse.Namespace) -> int:
+    from services.bench.security import SecurityPlan, render, run_security_bench  # noqa: PLC0415 - only this command needs it
+    from services.chassis.local_kafka import start_secured_local_kafka  # noqa: PLC0415 - only this command needs it
+
+    configure_logging(settings.log_format, "error")
+    plaintext = ensure_bootstrap(settings)
+    secured, already_running = start_secured_local_kafka(args.secured_port)
+    plan = SecurityPlan(articles=args.articles, tag_articles=min(args.articles, args.tag_articles), rounds=args.rounds)
+    try:
+        with tempfile.TemporaryDirectory(prefix="newsflow-bench-security-") as work:
+            work_dir = Path(args.work_dir) if args.work_dir else Path(work)
+            work_dir.mkdir(parents=True, exist_ok=True)
+            report = asyncio.run(
+                run_security_bench(
+                    plan,
+                    settings,
+                    plaintext,
+                    secured,
+                    data_dir=Path(args.data),
+                    seeds_dir=Path(args.seeds),
+                    work_dir=work_dir,
+                    out=sys.stderr,
+                )
+            )
+    finally:
+        if not already_running:
+            secured.stop()
+    write_json(report, Path(args.json))
+    sys.stdout.write(render(report["summary"]) + "\n")
+    sys.stdout.write(f"figures written to {args.json}\n")
+    return 0
+
+
 def add_bench_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `bench` to newsflow's subcommands."""
     bench = commands.add_parser("bench", help="every stage against its bare limits (transport, compute, model), in one run")
@@ -86,3 +119,17 @@ def add_bench_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     bench.add_argument("--keep-topics", action="store_true", help="keep the run's topics (default: deleted at the end)")
     bench.add_argument("--work-dir", help="keep the stage processes' logs here (default: a temporary folder)")
     bench.set_defaults(handler=cmd_bench)
+
+    secure = commands.add_parser(
+        "bench-security",
+        help="the same corpus through a plaintext and a SASL_SSL broker (SCRAM, ACLs, a principal per stage), side by side",
+    )
+    secure.add_argument("--articles", type=int, default=1500, help="raw events of the clean + dedup runs (default 1500)")
+    secure.add_argument("--tag-articles", type=int, default=200, help="first raw events fed to the whole pipeline (default 200)")
+    secure.add_argument("--rounds", type=int, default=1, help="plaintext/secured pairs, alternating (default 1)")
+    secure.add_argument("--secured-port", type=int, default=19592, help="port of the local secured broker (started if needed)")
+    secure.add_argument("--data", default=str(REPO_ROOT.parent / "shared" / "data"), help="evaluation data folder (seeds/ when absent)")
+    secure.add_argument("--seeds", default=str(REPO_ROOT / "seeds"))
+    secure.add_argument("--json", default="bench-security.json", help="where the figures go (default ./bench-security.json)")
+    secure.add_argument("--work-dir", help="keep the stage processes' logs here (default: a temporary folder)")
+    secure.set_defaults(handler=cmd_bench_security)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DeliveryMode = Literal["exactly-once", "at-least-once"]
@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     )
     kafka_sasl_username: str | None = Field(default=None, description="SASL user name.")
     kafka_sasl_password: SecretStr | None = Field(default=None, description="SASL password (secret).")
+    kafka_sasl_password_file: Path | None = Field(
+        default=None, description="File holding the SASL password (a mounted Docker or Kubernetes secret), when the password is unset."
+    )
     kafka_ssl_cafile: Path | None = Field(
         default=None, description="PEM file of the CA(s) that signed the brokers' certificates; unset: the system's trusted CAs."
     )
@@ -76,6 +79,9 @@ class Settings(BaseSettings):
         default=None,
         description="Redis shared by dedup instances (redis://[:password@]host:port/db); a secret. Unset: in-process state.",
     )
+    redis_url_file: Path | None = Field(
+        default=None, description="File holding the Redis URL (a mounted secret: it carries the password), when the URL is unset."
+    )
     dedup_window: timedelta = Field(default=timedelta(days=7), description="How long fingerprints are remembered (ISO 8601 or seconds).")
     dedup_grace: timedelta = Field(
         default=timedelta(0),
@@ -99,3 +105,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secrets_from_files(cls, values: object) -> object:
+        """A secret given as a file (how Docker and Kubernetes mount secrets) is read once, here, like any other setting."""
+        if not isinstance(values, dict):
+            return values
+        for secret, file_setting in (("kafka_sasl_password", "kafka_sasl_password_file"), ("redis_url", "redis_url_file")):
+            path = values.get(file_setting)
+            if path is not None and str(path).lower() != "none" and values.get(secret) is None:
+                try:
+                    values = {**values, secret: Path(path).read_text(encoding="utf-8").strip()}
+                except OSError as error:
+                    raise ValueError(f"{file_setting}: cannot read {path}: {error.strerror}") from error
+        return values

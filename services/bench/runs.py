@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,8 @@ class Bench:
     bootstrap: str
     run_id: str
     work_dir: Path
+    # Extra environment of each stage's processes, by stage: on a secured broker, each stage's own credentials.
+    stage_security: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def prefix(self, label: str) -> str:
         return f"bench-{self.run_id}-{label}."
@@ -73,6 +75,7 @@ def _processes(bench: Bench, config: Config, prefix: str, log_dir: Path) -> Proc
     for number, (stage, workers) in enumerate(stages):
         name = f"{stage}-{number}"
         environment = stage_environment(bench.bootstrap, prefix, delivery=config.delivery, instance=f"{prefix}{name}", tag_workers=workers)
+        environment.update(bench.stage_security.get(stage, {}))
         members.append(StageProcess(name, stage, environment, log_dir / f"{name}.log"))
     return ProcessGroup(members)
 

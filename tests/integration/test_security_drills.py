@@ -22,10 +22,11 @@ from services.acls import Grant, pipeline_grants, stage_grants
 from services.bench import processes
 from services.chassis.admin import create_topics
 from services.chassis.connection import aiokafka_options
+from services.chassis.local_kafka import SecuredLocalKafka as SecuredKafka
+from services.settings import Settings
 from services.topics import STAGE_ORDER, Topics
 from tests.conftest import REPO_ROOT
 from tests.integration.harness import StageProcess, drill_events, stage_environment
-from tests.integration.secured import SecuredKafka
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +44,7 @@ class SecuredPipeline:
 
 async def _produce_as_admin(kafka: SecuredKafka, topic: str, records: list[tuple[bytes, bytes]]) -> None:
     producer = AIOKafkaProducer(
-        bootstrap_servers=kafka.bootstrap, acks="all", enable_idempotence=True, **aiokafka_options(kafka.settings("admin"))
+        bootstrap_servers=kafka.bootstrap, acks="all", enable_idempotence=True, **aiokafka_options(kafka.settings_for(Settings(), "admin"))
     )
     await producer.start()
     try:
@@ -61,7 +62,7 @@ async def _read_committed(kafka: SecuredKafka, topics: list[str], expected: int,
         auto_offset_reset="earliest",
         isolation_level="read_committed",
         enable_auto_commit=False,
-        **aiokafka_options(kafka.settings("admin")),
+        **aiokafka_options(kafka.settings_for(Settings(), "admin")),
     )
     await consumer.start()
     seen: dict[str, Counter[str]] = {topic: Counter() for topic in topics}
@@ -80,7 +81,7 @@ async def _read_committed(kafka: SecuredKafka, topics: list[str], expected: int,
 
 def _prepare(kafka: SecuredKafka, prefix: str, grants: list[Grant]) -> Topics:
     topics = Topics(prefix)
-    asyncio.run(create_topics(kafka.settings("admin", topic_partitions=2), kafka.bootstrap, topics.all()))
+    asyncio.run(create_topics(kafka.settings_for(Settings(topic_partitions=2), "admin"), kafka.bootstrap, topics.all()))
     kafka.grant(grants)
     return topics
 

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
 from services.settings import Settings
@@ -46,3 +48,29 @@ def test_no_log_line_carries_a_secret_even_at_debug_level() -> None:
     assert '"event": "routed"' in logs
     assert PASSWORD not in logs
     assert PASSWORD not in completed.stdout.decode()
+
+
+def test_secrets_can_come_from_files_as_docker_and_kubernetes_mount_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "password").write_text(PASSWORD + "\n")
+    (tmp_path / "redis").write_text(f"rediss://:{REDIS_PASSWORD}@redis:6380/0\n")
+    monkeypatch.setenv("NEWSFLOW_KAFKA_SASL_PASSWORD_FILE", str(tmp_path / "password"))
+    monkeypatch.setenv("NEWSFLOW_REDIS_URL_FILE", str(tmp_path / "redis"))
+    settings = Settings()
+    assert settings.kafka_sasl_password is not None
+    assert settings.kafka_sasl_password.get_secret_value() == PASSWORD  # the trailing newline of the file is not part of it
+    assert settings.redis_url is not None
+    assert settings.redis_url.get_secret_value().startswith("rediss://")
+    assert PASSWORD not in repr(settings)
+
+
+def test_a_password_given_directly_wins_over_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "password").write_text("from-the-file")
+    monkeypatch.setenv("NEWSFLOW_KAFKA_SASL_PASSWORD_FILE", str(tmp_path / "password"))
+    monkeypatch.setenv("NEWSFLOW_KAFKA_SASL_PASSWORD", PASSWORD)
+    assert Settings().kafka_sasl_password == SecretStr(PASSWORD)
+
+
+def test_an_unreadable_secret_file_names_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_KAFKA_SASL_PASSWORD_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ValueError, match="kafka_sasl_password_file: cannot read"):
+        Settings()

@@ -56,9 +56,48 @@ def test_a_stage_can_be_scaled(services: dict[str, Any], stage: str) -> None:
     assert service["environment"]["NEWSFLOW_HTTP_PORT"] == str(METRICS_PORT)
 
 
-def test_dedup_is_given_the_redis_url(services: dict[str, Any]) -> None:
-    assert services["dedup"]["environment"]["NEWSFLOW_REDIS_URL"] == "redis://redis:6379/0"
+def test_dedup_is_given_the_redis_url_as_a_secret_and_redis_asks_for_a_password(services: dict[str, Any]) -> None:
+    environment = services["dedup"]["environment"]
+    assert "NEWSFLOW_REDIS_URL" not in environment  # the URL carries the password: never in the environment
+    assert environment["NEWSFLOW_REDIS_URL_FILE"] == "/run/secrets/redis_url"
+    assert "redis_url" in [secret if isinstance(secret, str) else secret["source"] for secret in services["dedup"]["secrets"]]
     assert services["dedup"]["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert services["redis"]["command"][-2:] == ["--aclfile", "/run/secrets/redis_users"]
+
+
+def _secret_targets(service: dict[str, Any]) -> dict[str, str]:
+    """Secret source -> the name it is mounted under in /run/secrets."""
+    return {
+        (secret if isinstance(secret, str) else secret["source"]): (
+            secret if isinstance(secret, str) else secret.get("target", secret["source"])
+        )
+        for secret in service.get("secrets", [])
+    }
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_connects_over_sasl_ssl_as_its_own_user_with_its_own_secret(services: dict[str, Any], stage: str) -> None:
+    environment = services[stage]["environment"]
+    assert environment["NEWSFLOW_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert environment["NEWSFLOW_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+    assert environment["NEWSFLOW_KAFKA_SASL_USERNAME"] == stage
+    assert "NEWSFLOW_KAFKA_SASL_PASSWORD" not in environment
+    assert environment["NEWSFLOW_KAFKA_SASL_PASSWORD_FILE"] == "/run/secrets/kafka_password"  # noqa: S105 - a path, not a password
+    assert _secret_targets(services[stage])[f"kafka_{stage}"] == "kafka_password"
+    assert environment["NEWSFLOW_KAFKA_SSL_CAFILE"] == "/pki/ca.pem"
+    assert services[stage]["depends_on"]["acls"]["condition"] == "service_completed_successfully"
+
+
+def test_the_broker_is_secured_and_topics_and_acls_are_made_by_the_admin(services: dict[str, Any]) -> None:
+    assert set(_secret_targets(services["kafka"])) == {"kafka_broker", "kafka_admin", *(f"kafka_{stage}" for stage in STAGES)}
+    assert services["kafka"]["command"] == ["bash", "/newsflow/start-secured.sh"]
+    assert services["topics"]["environment"]["NEWSFLOW_KAFKA_SASL_USERNAME"] == "admin"
+    assert _secret_targets(services["topics"]) == {"kafka_admin": "kafka_password"}
+    assert "newsflow acls > /acls/acls.txt" in services["topics"]["entrypoint"][-1]
+    assert services["acls"]["depends_on"]["topics"]["condition"] == "service_completed_successfully"
+    script = (DEPLOY / "kafka" / "compose" / "start-secured.sh").read_text(encoding="utf-8")
+    for line in ("allow.everyone.if.no.acl.found=false", "listeners=SASL_SSL://:9092,CONTROLLER://:9093", "--add-scram"):
+        assert line in script
 
 
 def test_prometheus_finds_every_replica_of_every_stage_through_docker_dns(services: dict[str, Any]) -> None:

@@ -128,13 +128,25 @@ def test_tag_gets_the_memory_spacy_needs() -> None:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_each_stage_reads_the_configmap_and_an_optional_sasl_secret(stage: str) -> None:
+def test_each_stage_reads_the_configmap_and_connects_as_its_own_user_with_its_own_secret(stage: str) -> None:
     container = _container(stage)
     assert container["envFrom"] == [{"configMapRef": {"name": "newsflow-config"}}]
     env = {entry["name"]: entry for entry in container["env"]}
+    assert env["NEWSFLOW_KAFKA_SASL_USERNAME"]["value"] == stage
     secret = env["NEWSFLOW_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]
-    assert secret == {"name": "newsflow-kafka", "key": "sasl-password", "optional": True}
+    assert secret == {"name": f"newsflow-kafka-{stage}", "key": "password"}  # required: the broker asks for it
     assert set(env) <= _settings_variables(), "every variable is one services/settings.py reads"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_trusts_the_mounted_kafka_ca_over_sasl_ssl(stage: str) -> None:
+    data = _of_kind("ConfigMap")["newsflow-config"]["data"]
+    assert (data["NEWSFLOW_KAFKA_SECURITY_PROTOCOL"], data["NEWSFLOW_KAFKA_SASL_MECHANISM"]) == ("SASL_SSL", "SCRAM-SHA-512")
+    mounts = {mount["name"]: mount for mount in _container(stage)["volumeMounts"]}
+    assert data["NEWSFLOW_KAFKA_SSL_CAFILE"].startswith(mounts["kafka-ca"]["mountPath"] + "/")
+    assert mounts["kafka-ca"]["readOnly"] is True
+    volumes = _of_kind("Deployment")[f"newsflow-{stage}"]["spec"]["template"]["spec"]["volumes"]
+    assert {"name": "kafka-ca", "configMap": {"name": "newsflow-kafka-ca"}} in volumes
 
 
 @pytest.mark.parametrize("stage", STAGES)
