@@ -6,7 +6,7 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from services.tag.bench import LanguageText, measure_bare_pipe
+from services.tag.bench import LanguageText, measure_bare_pipe, measure_stage, model_memory
 
 
 def bare_ner_one_core(texts: Sequence[LanguageText]) -> dict[str, float]:
@@ -37,3 +37,31 @@ def per_article(figures: dict[str, float], taggable_share: float) -> dict[str, f
         "texts_per_s": texts_per_s,
         "articles_per_s": round(texts_per_s / taggable_share, 2) if taggable_share else texts_per_s,
     }
+
+
+def _one_model(language: str, texts: Sequence[str]) -> dict[str, float]:
+    """In a fresh process: the model's resident memory, then bare NER and the whole TagStage over the texts, read in `language`."""
+    memory = model_memory(language)
+    items = [(language, text) for text in texts]
+    bare = measure_bare_pipe(items, repeats=2)
+    stage = measure_stage(items, repeats=2)
+    return {
+        "model_rss_mb": memory["model_rss_mb"],
+        "bare_tokens_per_s": bare["tokens_per_s"],
+        "stage_tokens_per_s": stage["tokens_per_s"],
+        "stage_vs_bare": round(stage["tokens_per_s"] / bare["tokens_per_s"], 3) if bare["tokens_per_s"] else 0.0,
+    }
+
+
+def per_model(languages: Sequence[str], texts: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Each language's model on the same bodies, one fresh process at a time: memory, bare and stage tokens/s.
+
+    The bodies are the corpus's (English) ones for every model: spaCy's cost per token hardly depends
+    on the language, so the figures compare the models' speed and the stage's overhead on each.
+    """
+    spawn = multiprocessing.get_context("spawn")
+    figures = {}
+    for language in languages:
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            figures[language] = pool.submit(_one_model, language, list(texts)).result()
+    return figures

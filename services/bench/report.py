@@ -249,6 +249,12 @@ def render(summary: dict[str, Any]) -> str:
             f"bare NER: {_num(one['articles_per_s'])} articles/s ({_num(one['tokens_per_s'], 0)} tokens/s) on one core, "
             f"{_num(every['articles_per_s'])} articles/s on {int(every['processes'])} processes at once"
         )
+        for language, figures in model.get("per_model", {}).items():
+            lines.append(
+                f"model {language}: {_num(figures['model_rss_mb'], 1)} MB resident, "
+                f"bare NER {_num(figures['bare_tokens_per_s'], 0)} tokens/s, "
+                f"tag stage {_num(figures['stage_tokens_per_s'], 0)} tokens/s ({_num(figures['stage_vs_bare'], 2)} of bare)"
+            )
     lines.append("")
     for entry in summary["targets"]:
         verdict = {True: "met", False: "missed", None: "not measured"}[entry["met"]]

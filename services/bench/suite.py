@@ -16,7 +16,7 @@ from services.bench.compute import Encoded, StageRun, run_offline
 from services.bench.corpus import Corpus, CorpusSpec, build_corpus
 from services.bench.kafka_io import delete_topics_with_prefix, ensure_topics, preload
 from services.bench.machine import describe_machine
-from services.bench.ner import bare_ner_one_core, bare_ner_parallel, per_article
+from services.bench.ner import bare_ner_one_core, bare_ner_parallel, per_article, per_model
 from services.bench.runs import Bench, Config, latency, saturation
 from services.bench.sources import load_sources
 from services.bench.stats import rate
@@ -94,9 +94,12 @@ def model_limits(inputs: Inputs, settings: Settings, out: TextIO) -> dict[str, A
     share = len(texts) / max(1, len(articles))
     one = per_article(bare_ner_one_core(texts), share)
     every = per_article(bare_ner_parallel(texts, processes), share)
+    _say(out, f"model: each of {', '.join(settings.tag_languages)} alone over the same bodies (memory, bare NER, whole stage)")
+    models = per_model(settings.tag_languages, [text for _, text in texts])
     return {
         "one_core": one,
         "all_cores": every,
+        "per_model": models,
         "taggable_share": round(share, 4),
         "unique_share_of_pipeline_sample": round(inputs.unique_share_of_sample, 4),
     }

@@ -47,6 +47,7 @@ def test_bench_runs_end_to_end_and_writes_its_figures(kafka_bootstrap: str, tmp_
     assert figures["machine"]["cpu_count"] >= 1
     assert figures["compute"]["clean"]["articles_per_s"] > 0
     assert figures["model"]["one_core"]["articles_per_s"] > 0
+    assert all(model["model_rss_mb"] > 0 and model["stage_tokens_per_s"] > 0 for model in figures["model"]["per_model"].values())
     assert {f["client"] for f in figures["transport"]["clean"]} >= {"aiokafka-exactly-once", "aiokafka-at-least-once"}
     assert figures["runs"]["clean"]["latency"]["to_reader"]["samples"] > 0
     tagger_memory = [entry for entry in figures["runs"]["tag"]["saturation"][0]["peak_rss"] if entry["role"] == "worker"]

@@ -65,6 +65,7 @@ def _report() -> dict[str, Any]:
         "model": {
             "one_core": {"articles_per_s": 12.0, "tokens_per_s": 10000.0},
             "all_cores": {"articles_per_s": 20.0, "processes": 2.0},
+            "per_model": {"fr": {"model_rss_mb": 66.5, "bare_tokens_per_s": 9000.0, "stage_tokens_per_s": 8100.0, "stage_vs_bare": 0.9}},
             "unique_share_of_pipeline_sample": 0.8,
         },
         "transport": {"clean": transport},
@@ -142,6 +143,7 @@ def test_render_is_one_table_with_a_row_per_run_then_the_figures_around_it() -> 
     assert "p50/p95/p99 100/200/1,200 ms" in text
     assert "machine: 2 x Test CPU, Python 3.11, Kafka 4.4.0" in text
     assert "-> missed" in text
+    assert "model fr: 66.5 MB resident, bare NER 9,000 tokens/s, tag stage 8,100 tokens/s (0.90 of bare)" in text
 
 
 def test_json_holds_the_same_figures_and_the_machine(tmp_path: Path) -> None:
