@@ -1,12 +1,15 @@
 """The tag stage: named entities with canonical names, salience and ISO codes.
 
-`TagStage(SpacyBackend.load())` is the stage; `worker` holds the process-pool entry points.
+`TagStage(load_backends(["en", "fr"]))` is the stage (languages: which model reads which language,
+with its labels mapped onto the output labels); `worker` holds the process-pool entry points.
 
-Per batch of bodies: all-caps lines truecased (truecase) -> one batched model call (backend,
-spacy_backend) -> spans tidied (spans), country names labelled GPE (places), dateline places
-added (datelines) -> labels made consistent and missed recurrences added (name_evidence,
-consistency) -> mentions merged under canonical names (canonical) -> salience (salience) and the
-summary (summary). Each correction can be switched off in TagOptions to measure it.
+Per batch of bodies, per language: all-caps lines truecased (truecase) -> one batched model call
+(backend, spacy_backend) -> person names made whole and spans tidied (spans), country names
+labelled GPE (places), dateline places added (datelines) -> clubs in score lines made ORG (teams),
+people the gazetteer knows as places made places (gazetteer) -> labels made consistent and missed
+recurrences added (name_evidence, consistency) -> mentions merged under canonical names
+(canonical) -> salience (salience) and the summary (summary). Each correction can be switched off
+in TagOptions to measure it (`newsflow eval entities --without NAME`).
 """
 
 from services.tag.backend import Mention, TaggerBackend

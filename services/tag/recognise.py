@@ -33,6 +33,7 @@ def _reconcile(text: str, model_text: str, found: list[Mention], options: TagOpt
     """Tidy one text's model mentions and make them consistent across the document."""
     # Work on the truecased text, so "LEBED" in a headline matches "Lebed" in the body.
     if options.join_person_names:
+        # Before labels are filtered: the model's dates and numbers stop a name from running on.
         found = join_person_names(found, model_text)
     trimmed = [piece for m in found for piece in tidy(m, model_text, articles=options.trim_articles, breaks=options.tidy_spans)]
     if options.country_names:
