@@ -9,6 +9,8 @@ from typing import Any
 
 import structlog
 
+from services import topology
+from services.article_hooks import ArticleHooks, fingerprints_gauge, held_gauge
 from services.chassis.metrics import Metrics
 from services.chassis.pool import PooledStage
 from services.chassis.runner import StageRunner
@@ -37,15 +39,20 @@ def parse_stage_names(spec: str) -> list[str]:
 
 
 def make_runners(stages: Sequence[Stage[Any]], topics: Topics, metrics: Metrics, settings: Settings) -> list[StageRunner]:
-    """A runner per stage; every stage after clean reads keyed records, and raw keys are required only if configured."""
+    """A runner per stage, for every command that runs stages; raw keys are required only if configured.
+
+    Call it once per registry: the article metrics are declared on `metrics.registry` here.
+    """
+    hooks = ArticleHooks.on(metrics.registry)
     return [
         StageRunner(
             stage,
             topics,
             metrics,
             settings.max_payload_bytes,
-            require_key=settings.require_raw_key or stage.name != "clean",
+            require_key=settings.require_raw_key or topology.stage(stage.name).keyed_input,
             attempts=settings.stage_attempts,
+            hooks=hooks,
         )
         for stage in stages
     ]
@@ -75,7 +82,7 @@ def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics
     state = DedupState.open(settings.dedup_state_path)
     resources.callback(state.close)
     if metrics is not None:
-        metrics.dedup_fingerprints.set_function(partial(_fingerprints, state))
+        fingerprints_gauge(metrics.registry).set_function(partial(_fingerprints, state))
     return state
 
 
@@ -91,7 +98,7 @@ def _open_dedup(settings: Settings, resources: ExitStack, metrics: Metrics | Non
         _open_dedup_state(settings, resources, metrics), window=settings.dedup_window, grace=settings.dedup_grace, hold_path=hold_path
     )
     if metrics is not None:
-        metrics.dedup_held.set_function(partial(_held, stage))
+        held_gauge(metrics.registry).set_function(partial(_held, stage))
     return stage
 
 

@@ -6,21 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from services.messages import PIPELINE_VERSION
+from services.topology import TOPIC_MODELS, TOPICS
 
-from services.messages import PIPELINE_VERSION, CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, RawArticle, UniqueArticle
-from services.topics import CLEAN, DLQ, DUPLICATES, ENRICHED, RAW, UNIQUE
+__all__ = ["TOPIC_MODELS", "render", "stale", "write"]
 
-TOPIC_MODELS: dict[str, type[BaseModel]] = {
-    RAW: RawArticle,
-    CLEAN: CleanArticle,
-    UNIQUE: UniqueArticle,
-    DUPLICATES: DuplicateArticle,
-    ENRICHED: EnrichedArticle,
-    DLQ: DeadLetter,
-}
-# Who writes and who reads each topic, for the AsyncAPI operations.
-_PRODUCERS = {RAW: "crawlers", CLEAN: "clean", UNIQUE: "dedup", DUPLICATES: "dedup", ENRICHED: "tag", DLQ: "any stage"}
+# Who writes each topic, for the AsyncAPI operations.
+_PRODUCERS = {spec.name: spec.written_by for spec in TOPICS}
 
 
 def _dump(document: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""The one settings class, read once at the edge (the CLI) and passed down."""
+"""The one settings class, read once at the edge (the CLI), frozen, and passed down; values derived from it are computed here."""
 
 from __future__ import annotations
 
@@ -12,17 +12,20 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DeliveryMode = Literal["exactly-once", "at-least-once"]
 
+MESSAGE_HEADROOM = 1.5
+
 
 class Settings(BaseSettings):
     """Every knob of newsflow; environment variables carry the `NEWSFLOW_` prefix."""
 
     # `none` in a variable means None, so a path setting can be switched off from the environment.
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore", env_parse_none_str="none")
+    # Frozen: what was read is what every part of the process sees; a variant for one command is made below, by name.
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore", env_parse_none_str="none", frozen=True)
 
     kafka_bootstrap_servers: str | None = Field(
         default=None,
         validation_alias="KAFKA_BOOTSTRAP_SERVERS",
-        description="Kafka bootstrap servers. Unset: the local broker from deploy/kafka is started.",
+        description="Kafka bootstrap servers. Unset: `run` exits unless --local-broker; other commands start the local broker.",
     )
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
         default="PLAINTEXT", description="Security protocol towards the brokers."
@@ -120,3 +123,33 @@ class Settings(BaseSettings):
                 except OSError as error:
                     raise ValueError(f"{file_setting}: cannot read {path}: {error.strerror}") from error
         return values
+
+    # --- derived values: computed here only -------------------------------------------------------
+
+    @property
+    def max_message_bytes(self) -> int:
+        """Largest message newsflow publishes; topics, producers and fetches are sized for it.
+
+        A dead letter carries its original base64-encoded, so messages may be a third larger than accepted payloads.
+        """
+        return int(self.max_payload_bytes * MESSAGE_HEADROOM) + 64 * 1024
+
+    # --- the variants some commands run with ------------------------------------------------------
+
+    def for_offline_run(self) -> Settings:
+        """`process` and `demo`: dedup starts from empty state unless a state path was set, so the same input gives the same output."""
+        if "dedup_state_path" in self.model_fields_set:
+            return self
+        return self.model_copy(update={"dedup_state_path": None})
+
+    def for_demo(self, topic_prefix: str) -> Settings:
+        """The demo on topics of its own (unless a prefix was configured), from empty dedup state."""
+        return self.for_offline_run().model_copy(update={"topic_prefix": self.topic_prefix or topic_prefix})
+
+    def for_replay(self, dedup_state_path: Path | None) -> Settings:
+        """A replay's dedup decisions start from the state given (None: empty), never from the running service's state file."""
+        return self.model_copy(update={"dedup_state_path": dedup_state_path})
+
+    def for_compute_bench(self) -> Settings:
+        """The stage function alone: fresh in-memory dedup state and the tagger in this process."""
+        return self.model_copy(update={"dedup_state_path": None, "redis_url": None, "tag_workers": 0})

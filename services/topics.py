@@ -1,4 +1,4 @@
-"""Topic names and the routing table: a result's type decides its topic; stages never name one."""
+"""Topic names with the deployment's prefix, and routing by result type; the declarations are in services.topology."""
 
 from __future__ import annotations
 
@@ -6,30 +6,33 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from services.messages import CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, UniqueArticle
+from services.topology import (
+    ALL_TOPICS,
+    CLEAN,
+    DLQ,
+    DUPLICATES,
+    ENRICHED,
+    RAW,
+    ROUTES,
+    STAGE_INPUTS,
+    STAGE_ORDER,
+    STAGE_OUTPUTS,
+    UNIQUE,
+)
 
-RAW = "articles.raw"
-CLEAN = "articles.clean"
-UNIQUE = "articles.unique"
-DUPLICATES = "articles.duplicates"
-ENRICHED = "articles.enriched"
-DLQ = "articles.dlq"
-
-ALL_TOPICS = (RAW, CLEAN, UNIQUE, DUPLICATES, ENRICHED, DLQ)
-
-# Exact types, not isinstance: a DuplicateArticle is also a CleanArticle but must not go to articles.clean.
-ROUTES: dict[type[BaseModel], str] = {
-    CleanArticle: CLEAN,
-    UniqueArticle: UNIQUE,
-    DuplicateArticle: DUPLICATES,
-    EnrichedArticle: ENRICHED,
-    DeadLetter: DLQ,
-}
-
-STAGE_INPUTS = {"clean": RAW, "dedup": CLEAN, "tag": UNIQUE}
-# What each stage publishes besides dead letters (every stage may dead-letter); ACLs are derived from it.
-STAGE_OUTPUTS = {"clean": (CLEAN,), "dedup": (UNIQUE, DUPLICATES), "tag": (ENRICHED,)}
-STAGE_ORDER = ("clean", "dedup", "tag")
+__all__ = [
+    "ALL_TOPICS",
+    "CLEAN",
+    "DLQ",
+    "DUPLICATES",
+    "ENRICHED",
+    "RAW",
+    "STAGE_INPUTS",
+    "STAGE_ORDER",
+    "STAGE_OUTPUTS",
+    "UNIQUE",
+    "Topics",
+]
 
 
 @dataclass(frozen=True)

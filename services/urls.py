@@ -1,4 +1,11 @@
-"""Canonical URLs: one spelling per page, so that ids and URL duplicates line up."""
+"""Canonical URLs: one spelling per page, so that ids and URL duplicates line up.
+
+Hand-written rather than courlan's `normalize_url` (installed with trafilatura), measured on the pinned
+cases of tests/unit/test_urls.py: courlan agrees on 9 of 13 in strict mode and 8 in loose mode. It keeps
+`user:secret@` credentials (which would end up in article ids), keeps a trailing dot in the host and leaves
+`https://example.com` without its path; strict mode drops every query parameter outside its own list, which
+merges different pages, and loose mode re-encodes `%20` as `+`. It is not faster either (56-69 us a URL vs 42).
+"""
 
 from __future__ import annotations
 

@@ -61,11 +61,6 @@ class StageRun:
     figure: ComputeFigure
 
 
-def offline_settings(settings: Settings) -> Settings:
-    """Fresh in-memory state and the tagger in this process: the stage function alone."""
-    return settings.model_copy(update={"dedup_state_path": None, "redis_url": None, "tag_workers": 0})
-
-
 def run_offline(stage: str, inputs: Sequence[Encoded], settings: Settings) -> StageRun:
     """One fresh stage over `inputs` in batches of `batch_max_records`, timed; its outputs for the next stage."""
     topics = Topics("bench.")
@@ -76,7 +71,7 @@ def run_offline(stage: str, inputs: Sequence[Encoded], settings: Settings) -> St
     per_topic: dict[str, int] = {}
     handed_on: list[Encoded] = []
     size = settings.batch_max_records
-    with open_stages([stage], offline_settings(settings)) as stages:
+    with open_stages([stage], settings.for_compute_bench()) as stages:
         [runner] = make_runners(stages, topics, Metrics(CollectorRegistry()), settings)
         wall = cpu = 0.0
         for start in range(0, len(inbound), size):

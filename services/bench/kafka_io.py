@@ -7,12 +7,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
-
 from services.bench.compute import Encoded
 from services.chassis.admin import create_topics
-from services.chassis.connection import aiokafka_options, make_producer, max_message_bytes
+from services.chassis.kafka import make_admin, make_consumer, make_producer
 from services.settings import Settings
 
 _LEADER_TIMEOUT_S = 30.0
@@ -22,7 +19,7 @@ _LEADER_GRACE_S = 0.5  # the broker takes leadership a moment after metadata nam
 async def ensure_topics(settings: Settings, bootstrap: str, names: Sequence[str]) -> None:
     """Create the topics (newsflow's partitions and sizes) and wait until every partition has a leader."""
     await create_topics(settings, bootstrap, list(names))
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-bench", **aiokafka_options(settings))
+    admin = make_admin(settings, bootstrap, client_id="newsflow-bench")
     await admin.start()
     try:
         deadline = time.monotonic() + _LEADER_TIMEOUT_S
@@ -42,7 +39,7 @@ async def ensure_topics(settings: Settings, bootstrap: str, names: Sequence[str]
 
 async def delete_topics_with_prefix(settings: Settings, bootstrap: str, prefix: str) -> list[str]:
     """Delete every topic whose name starts with `prefix` (a bench run's own); returns their names."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-bench", **aiokafka_options(settings))
+    admin = make_admin(settings, bootstrap, client_id="newsflow-bench")
     await admin.start()
     try:
         names = sorted(name for name in await admin.list_topics() if name.startswith(prefix))
@@ -105,17 +102,7 @@ class Accountant:
     """Reads output topics from the start at read_committed until every expected key has come out."""
 
     def __init__(self, settings: Settings, bootstrap: str, topics: Sequence[str]) -> None:
-        self._consumer = AIOKafkaConsumer(
-            *topics,
-            bootstrap_servers=bootstrap,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            enable_auto_commit=False,
-            fetch_max_wait_ms=50,
-            max_partition_fetch_bytes=max_message_bytes(settings),
-            fetch_max_bytes=64 * 1024 * 1024,
-            **aiokafka_options(settings),
-        )
+        self._consumer = make_consumer(settings, bootstrap, *topics, fetch_max_wait_ms=50, fetch_max_bytes=64 * 1024 * 1024)
         self.outputs = Outputs()
 
     async def start(self) -> None:

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT
+from services.ops.local_broker import LOCAL_KAFKA_SCRIPT
 
 
 def cpu_model() -> str:

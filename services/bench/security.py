@@ -24,7 +24,7 @@ from services.bench.sources import load_sources
 from services.bench.stats import cost
 from services.bench.suite import TRANSPORT_MIN_RECORDS, cycled
 from services.bench.transport import aiokafka_passthrough
-from services.chassis.local_kafka import SecuredLocalKafka
+from services.ops.local_broker import SecuredLocalKafka
 from services.settings import Settings
 from services.topics import STAGE_ORDER, Topics
 

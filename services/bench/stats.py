@@ -5,18 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy
+
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0-100) with linear interpolation between closest ranks (numpy's default); NaN for no values."""
+    """The q-th percentile (0-100), numpy's linear interpolation between closest ranks; NaN for no values."""
     if not 0 <= q <= 100:
         raise ValueError("a percentile is between 0 and 100")
     if not values:
         return math.nan
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    return float(numpy.percentile(values, q))
 
 
 def latency_summary(seconds: Sequence[float]) -> dict[str, float | None]:

@@ -21,7 +21,7 @@ from aiokafka.structs import OffsetAndMetadata
 
 from services.bench.compute import Encoded
 from services.bench.stats import rate
-from services.chassis.connection import aiokafka_options, make_producer, max_message_bytes
+from services.chassis.kafka import aiokafka_options, make_producer
 from services.settings import Settings
 
 
@@ -48,7 +48,7 @@ async def aiokafka_passthrough(
         auto_offset_reset="earliest",
         isolation_level="read_committed",
         enable_auto_commit=False,
-        max_partition_fetch_bytes=max(settings.fetch_max_bytes // 4, max_message_bytes(settings)),
+        max_partition_fetch_bytes=max(settings.fetch_max_bytes // 4, settings.max_message_bytes),
         fetch_max_bytes=settings.fetch_max_bytes,
         **options,
     )
@@ -104,11 +104,11 @@ def kcat_runs(
     size = sum(len(record.value) for record in records)
     lines = work_dir / f"{source}.kcat"
     lines.write_bytes(b"".join((record.key or b"") + b"\t" + record.value + b"\n" for record in records))
-    common = f"-b {bootstrap} -X message.max.bytes={max_message_bytes(settings)}"
+    common = f"-b {bootstrap} -X message.max.bytes={settings.max_message_bytes}"
     # fetch.wait.max.ms: librdkafka sees the end of a partition only on an empty fetch, which waits 500 ms by default.
     read = (
         f"{kcat} -C {common} -t {source} -o beginning -e -q -X isolation.level=read_committed "
-        f"-X fetch.message.max.bytes={max_message_bytes(settings)} -X fetch.wait.max.ms=10"
+        f"-X fetch.message.max.bytes={settings.max_message_bytes} -X fetch.wait.max.ms=10"
     )
     produce = f"{kcat} -P {common} -X acks=all -X enable.idempotence=true -K '\t'"
     results = [_figure("kcat-read", len(records), size, _timed(f"{read} -f '%k\\t%s\\n' > /dev/null"))]

@@ -20,7 +20,7 @@ from aiokafka.errors import (
     TransactionalIdAuthorizationFailed,
 )
 
-from services.chassis.connection import aiokafka_options
+from services.chassis.kafka import aiokafka_options
 from services.settings import Settings
 
 AUTHORIZATION_ERRORS = (

@@ -1,24 +1,27 @@
-"""Topic administration: create newsflow's topics, idempotently."""
+"""Topic and group administration: create topics idempotently, list partitions, read a group's committed offsets."""
 
 from __future__ import annotations
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, Denial, denial
-from services.chassis.connection import aiokafka_options, max_message_bytes
+from services.chassis.kafka import NewTopic, TopicPartition, make_admin
 from services.settings import Settings
 
 
-async def create_topics(settings: Settings, bootstrap: str, names: list[str]) -> list[str]:
-    """Create the topics that do not exist yet; return the names that were created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-admin", **aiokafka_options(settings))
+async def create_topics(settings: Settings, bootstrap: str, names: list[str], *, compacted: bool = False) -> list[str]:
+    """Create the topics that do not exist yet (newsflow's partitions, retention and size); return the names created."""
+    admin = make_admin(settings, bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [name for name in names if name not in existing]
         if missing:
-            config = {"retention.ms": str(settings.topic_retention_ms), "max.message.bytes": str(max_message_bytes(settings))}
+            config = (
+                {"cleanup.policy": "compact"}
+                if compacted
+                else {"retention.ms": str(settings.topic_retention_ms), "max.message.bytes": str(settings.max_message_bytes)}
+            )
             response = await admin.create_topics(
                 [
                     NewTopic(
@@ -62,3 +65,29 @@ def _raise_first_error(topic_errors: list[tuple[object, ...]]) -> None:
             error = for_code(code)
             if error is not TopicAlreadyExistsError:
                 raise error({str(name)})
+
+
+async def partitions_of(settings: Settings, bootstrap: str, topic: str) -> list[TopicPartition]:
+    """The partitions of `topic`, in order; a ValueError when it does not exist."""
+    admin = make_admin(settings, bootstrap)
+    await admin.start()
+    try:
+        [described] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if described["error_code"] != 0 or not described["partitions"]:
+        raise ValueError(f"topic {topic} does not exist")
+    return [TopicPartition(topic, partition["partition"]) for partition in sorted(described["partitions"], key=lambda p: p["partition"])]
+
+
+async def committed_offsets(
+    settings: Settings, bootstrap: str, group: str, partitions: list[TopicPartition]
+) -> dict[TopicPartition, tuple[int, str]]:
+    """The offsets (and their metadata) `group` committed on `partitions`; partitions with none are left out."""
+    admin = make_admin(settings, bootstrap)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+    finally:
+        await admin.close()
+    return {tp: (meta.offset, meta.metadata) for tp, meta in committed.items() if meta is not None and meta.offset >= 0}

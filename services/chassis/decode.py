@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core.core_schema import ErrorType
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -73,9 +74,14 @@ def _without_lone_surrogates(value: Any) -> Any:
     return value
 
 
+# pydantic's own error types; any other type was raised by the model itself (PydanticCustomError) and names its reason.
+_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
+
+
 def _validation_error(error: ValidationError) -> DecodeError:
     problems = error.errors(include_url=False)
-    if any(problem["type"] == "missing_body" for problem in problems):
-        return DecodeError("missing_body", "an article needs a non-empty `html`, `html_base64` or `text`")
+    for problem in problems:
+        if problem["type"] not in _PYDANTIC_ERROR_TYPES:
+            return DecodeError(problem["type"], problem["msg"])
     fields = "; ".join(f"{'.'.join(str(part) for part in p['loc']) or '<root>'}: {p['msg']}" for p in problems)
     return DecodeError("wrong_shape", fields)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from aiokafka import AIOKafkaProducer
-from aiokafka.structs import OffsetAndMetadata, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
 
 from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial
-from services.chassis.connection import make_producer
 from services.chassis.envelope import Inbound, Outbound
+from services.chassis.kafka import AIOKafkaProducer, OffsetAndMetadata, TopicPartition, make_producer
 from services.settings import Settings
+
+# A message as it is sent: topic, key, value.
+Message = tuple[str, bytes | None, bytes]
 
 
 def next_offsets(batch: Sequence[Inbound]) -> dict[TopicPartition, OffsetAndMetadata]:
@@ -25,11 +26,6 @@ def next_offsets(batch: Sequence[Inbound]) -> dict[TopicPartition, OffsetAndMeta
         partition = TopicPartition(item.lineage.topic, item.lineage.partition)
         last[partition] = max(last.get(partition, -1), item.lineage.offset)
     return {partition: OffsetAndMetadata(offset + 1, "") for partition, offset in last.items()}
-
-
-def _retrieve(sent: asyncio.Future[object]) -> None:
-    if not sent.cancelled():
-        sent.exception()
 
 
 class Delivery(Protocol):
@@ -63,15 +59,26 @@ class AtLeastOnce:
         await message.ack()
 
 
-class ExactlyOnce:
-    """Outputs and consumed offsets in one Kafka transaction: readers at read_committed see each output once."""
+def _retrieve(sent: asyncio.Future[object]) -> None:
+    if not sent.cancelled():
+        sent.exception()
 
-    def __init__(self, settings: Settings, bootstrap: str, *, group_id: str, transactional_id: str) -> None:
-        self._group_id = group_id
-        # A restarted instance reuses its transactional id, which fences its predecessor's unfinished transaction.
-        self._transactional_id = transactional_id
+
+def as_message(out: Outbound) -> Message:
+    return out.topic, out.key.encode("utf-8"), out.encoded()
+
+
+class TransactionalSink:
+    """Messages, and the offsets a group consumed to make them, in one Kafka transaction: all of it lands or none.
+
+    Shared by the live exactly-once delivery, replay and redrive. A restarted owner of the same transactional
+    id fences its predecessor's unfinished transaction.
+    """
+
+    def __init__(self, settings: Settings, bootstrap: str, transactional_id: str) -> None:
         self._settings = settings
         self._bootstrap = bootstrap
+        self._transactional_id = transactional_id
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
@@ -89,13 +96,37 @@ class ExactlyOnce:
             await self._producer.stop()
             self._producer = None
 
-    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None:
+    async def commit(
+        self,
+        messages: Sequence[Message],
+        offsets: Mapping[TopicPartition, OffsetAndMetadata | tuple[int, str]] | None = None,
+        group_id: str | None = None,
+    ) -> None:
+        """Send every message and commit `offsets` for `group_id`; aborted as a whole on any failure."""
         producer = self._producer
         if producer is None:
-            raise RuntimeError("ExactlyOnce.deliver before start()")
+            raise RuntimeError("TransactionalSink.commit before start()")
         async with producer.transaction():
-            for out in outbound:
-                sent = await producer.send(out.topic, out.encoded(), key=out.key.encode("utf-8"))
+            for topic, key, value in messages:
+                sent = await producer.send(topic, value, key=key)
                 # A refused transaction fails each of its sends too; the transaction's error is the one reported.
                 sent.add_done_callback(_retrieve)
-            await producer.send_offsets_to_transaction(next_offsets(batch), self._group_id)
+            if offsets and group_id is not None:
+                await producer.send_offsets_to_transaction(dict(offsets), group_id)
+
+
+class ExactlyOnce:
+    """Outputs and consumed offsets in one Kafka transaction: readers at read_committed see each output once."""
+
+    def __init__(self, settings: Settings, bootstrap: str, *, group_id: str, transactional_id: str) -> None:
+        self._group_id = group_id
+        self._sink = TransactionalSink(settings, bootstrap, transactional_id)
+
+    async def start(self) -> None:
+        await self._sink.start()
+
+    async def stop(self) -> None:
+        await self._sink.stop()
+
+    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None:
+        await self._sink.commit([as_message(out) for out in outbound], next_offsets(batch), self._group_id)

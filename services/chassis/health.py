@@ -1,4 +1,9 @@
-"""/healthz, /readyz and /metrics over HTTP, as a small ASGI app served by uvicorn."""
+"""/healthz, /readyz and /metrics over HTTP, as a small ASGI app served by uvicorn.
+
+Not FastStream's `AsgiFastStream` health routes: those answer from one broker ping, while /readyz here
+combines named checks (broker, partitions assigned, stage state loaded, partitions stuck) and says which
+failed; the app itself is the 30 lines of `HealthApp`, on prometheus_client's own ASGI app for /metrics.
+"""
 
 from __future__ import annotations
 

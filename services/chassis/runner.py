@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,8 +14,9 @@ from pydantic import BaseModel
 
 from services.chassis.decode import DecodeError, Decoder
 from services.chassis.envelope import Inbound, Outbound
+from services.chassis.hooks import NoHooks, RecordHooks
 from services.chassis.metrics import Metrics
-from services.messages import CleanArticle, DeadLetter, DuplicateArticle, EnrichedArticle, Lineage, Record, UniqueArticle
+from services.messages import DeadLetter, Lineage
 from services.stage import Checkpointing, Held, Rejection, Releasing, Stage
 from services.topics import Topics
 
@@ -40,6 +41,8 @@ class StageRunner:
     require_key: bool = False
     attempts: int = 3
     retry_backoff_s: float = 0.05
+    # Stamps and domain metrics of the stage's results: the chassis itself knows no article.
+    hooks: RecordHooks = field(default_factory=NoHooks)
 
     def __post_init__(self) -> None:
         self._decoder = Decoder(self.stage.input_model, self.max_payload_bytes, require_key=self.require_key)
@@ -117,8 +120,7 @@ class StageRunner:
 
     def _route_released(self, result: BaseModel, now: datetime) -> Outbound:
         """An output held in an earlier batch: it already carries the lineage it was consumed at."""
-        if isinstance(result, Record):
-            result = result.model_copy(update={"stage_times": {**result.stage_times, self.name: now}})
+        result = self.hooks.stamp(self.name, result, None, now)
         key = str(getattr(result, "id", ""))
         return Outbound(self.topics.for_result(result), key, result)
 
@@ -149,8 +151,7 @@ class StageRunner:
                 offset=item.lineage.offset,
             )
             return Outbound(self.topics.for_result(letter), article_id or _fallback_key(item), letter)
-        if isinstance(result, Record):
-            result = result.model_copy(update={"lineage": item.lineage, "stage_times": {**result.stage_times, self.name: now}})
+        result = self.hooks.stamp(self.name, result, item.lineage, now)
         key = getattr(result, "id", None) or _fallback_key(item)
         topic = self.topics.for_result(result)
         log.debug("routed", stage=self.name, article_id=key, topic=topic, source_offset=item.lineage.offset)
@@ -159,27 +160,10 @@ class StageRunner:
     def _count(self, outbound: list[Outbound]) -> None:
         for out in outbound:
             self.metrics.produced.labels(self.name, out.topic).inc()
-            value = out.value
-            if isinstance(value, DeadLetter):
-                self.metrics.dead_letters.labels(self.name, value.reason).inc()
-            elif isinstance(value, DuplicateArticle):
-                self.metrics.duplicates.labels(value.kind).inc()
-                self.metrics.dedup_verdicts.labels(value.kind).inc()
-            elif isinstance(value, UniqueArticle) and not isinstance(value, EnrichedArticle):
-                self.metrics.dedup_verdicts.labels("update" if value.revision > 1 else "unique").inc()
-            elif isinstance(value, EnrichedArticle):
-                self.metrics.tagging.labels(value.tagging.status, value.tagging.language or "unknown").inc()
-                for entity in value.entities:
-                    self.metrics.entities.labels(entity.label).inc()
-            if isinstance(value, CleanArticle):
-                self._observe_freshness(value)
-
-    def _observe_freshness(self, article: CleanArticle) -> None:
-        self.metrics.words.labels(self.name).inc(article.word_count)
-        now = self.clock()
-        self.metrics.freshness.labels(self.name, "fetched").observe(max(0.0, (now - article.fetched_at).total_seconds()))
-        if article.published_at is not None:
-            self.metrics.freshness.labels(self.name, "published").observe(max(0.0, (now - article.published_at).total_seconds()))
+            if isinstance(out.value, DeadLetter):
+                self.metrics.dead_letters.labels(self.name, out.value.reason).inc()
+            else:
+                self.hooks.observe(self.name, out.value)
 
 
 def _fallback_key(item: Inbound) -> str:

@@ -17,7 +17,6 @@ from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.middlewares import AckPolicy
 
 from services.chassis.access import AUTHORIZATION_ERRORS, Denial, denial
-from services.chassis.connection import faststream_security, max_message_bytes
 from services.chassis.delivery import AtLeastOnce, Delivery, ExactlyOnce
 from services.chassis.envelope import Inbound
 from services.chassis.health import HealthApp, all_ready, make_server
@@ -28,20 +27,6 @@ from services.settings import Settings
 from services.stage import Readiness
 
 log = structlog.get_logger("newsflow.service")
-
-
-def make_broker(settings: Settings, bootstrap: str) -> KafkaBroker:
-    # Idempotence with acks=all: a retried send is never written twice.
-    return KafkaBroker(
-        bootstrap,
-        client_id="newsflow",
-        security=faststream_security(settings),
-        acks="all",
-        enable_idempotence=True,
-        max_request_size=max_message_bytes(settings),
-        graceful_timeout=15.0,
-        logger=None,
-    )
 
 
 class DrainOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no type information
@@ -122,7 +107,7 @@ class StageService:
             isolation_level="read_committed",
             # Bounds what one fetch holds in memory, whatever the size of the articles.
             fetch_max_bytes=self._settings.fetch_max_bytes,
-            max_partition_fetch_bytes=max(self._settings.fetch_max_bytes // 4, max_message_bytes(self._settings)),
+            max_partition_fetch_bytes=max(self._settings.fetch_max_bytes // 4, self._settings.max_message_bytes),
             # The delivery commits (or the transaction does), and rewinds the batch when it fails.
             ack_policy=AckPolicy.MANUAL,
             listener=DrainOnRevoke(in_flight_lock),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from services.bench import processes
-from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
+from services.ops.local_broker import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
 from services.settings import Settings
 from tests.integration.secured import secured_kafka
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.chassis.local_kafka import LocalKafkaError, SecuredLocalKafka, start_secured_local_kafka
+from services.ops.local_broker import LocalKafkaError, SecuredLocalKafka, start_secured_local_kafka
 
 # Apart from the shared test broker (19092) and the broker-stopping drills (19192).
 SECURED_KAFKA_PORT = 19492

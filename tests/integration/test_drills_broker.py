@@ -14,7 +14,7 @@ import pytest
 
 from services.bench.processes import free_port
 from services.chassis.admin import create_topics
-from services.chassis.local_kafka import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
+from services.ops.local_broker import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
 from services.settings import Settings
 from services.topics import Topics
 from tests.integration import harness

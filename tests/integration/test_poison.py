@@ -13,8 +13,9 @@ from pydantic import BaseModel
 
 from services.bench.processes import free_port
 from services.chassis.admin import create_topics
+from services.chassis.kafka import make_broker
 from services.chassis.metrics import Metrics
-from services.chassis.service import StageService, make_broker
+from services.chassis.service import StageService
 from services.messages import RawArticle
 from services.passthrough import RawAsClean
 from services.pipeline import make_runners

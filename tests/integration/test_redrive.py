@@ -13,13 +13,15 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 
+from services.article_hooks import ArticleHooks
 from services.chassis.admin import create_topics
 from services.chassis.envelope import Inbound
+from services.chassis.history import read_topic
 from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
 from services.clean import CleanStage
 from services.messages import DeadLetter, Lineage
-from services.redrive import RedriveConflictError, RedriveFilter, RedriveReport, ledger_topic, read_topic, redrive
+from services.ops.redrive import RedriveConflictError, RedriveFilter, RedriveReport, ledger_topic, redrive
 from services.settings import Settings
 from services.topics import Topics
 from tests.integration.test_replay import newsflow
@@ -31,7 +33,9 @@ Original = tuple[bytes | None, bytes]
 
 def clean_stage_dead_letters(topics: Topics, lines: list[bytes]) -> list[DeadLetter]:
     """Dead letters as the real clean stage makes them, for raw records that were never on the broker."""
-    runner = StageRunner(CleanStage(), topics, Metrics(CollectorRegistry()), max_payload_bytes=5 * 1024 * 1024)
+    runner = StageRunner(
+        CleanStage(), topics, Metrics(CollectorRegistry()), max_payload_bytes=5 * 1024 * 1024, hooks=ArticleHooks.on(CollectorRegistry())
+    )
     raw = topics.input_of("clean")
     inbound = [Inbound(f"key-{n}".encode(), line, Lineage(topic=raw, partition=n % 3, offset=n)) for n, line in enumerate(lines)]
     return [out.value for out in runner.run_batch(inbound) if isinstance(out.value, DeadLetter)]

@@ -21,8 +21,8 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.chassis.admin import create_topics
-from services.produce import produce_lines
-from services.redrive import read_topic
+from services.chassis.history import read_topic
+from services.ops.produce import produce_lines
 from services.settings import Settings
 from services.topics import Topics
 from tests.conftest import REPO_ROOT

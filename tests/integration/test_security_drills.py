@@ -21,8 +21,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.acls import Grant, pipeline_grants, stage_grants
 from services.bench import processes
 from services.chassis.admin import create_topics
-from services.chassis.connection import aiokafka_options
-from services.chassis.local_kafka import SecuredLocalKafka as SecuredKafka
+from services.chassis.kafka import aiokafka_options
+from services.ops.local_broker import SecuredLocalKafka as SecuredKafka
 from services.settings import Settings
 from services.topics import STAGE_ORDER, Topics
 from tests.conftest import REPO_ROOT

@@ -6,6 +6,7 @@ import json
 
 from prometheus_client import CollectorRegistry
 
+from services.article_hooks import ArticleHooks
 from services.chassis.envelope import Inbound
 from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
@@ -39,7 +40,14 @@ CASES: list[tuple[bytes | None, bytes, str]] = [
 
 
 def test_each_bad_input_has_its_own_reason_and_the_consumer_goes_on() -> None:
-    runner = StageRunner(CleanStage(), Topics(), Metrics(CollectorRegistry()), max_payload_bytes=4_000, require_key=True)
+    runner = StageRunner(
+        CleanStage(),
+        Topics(),
+        Metrics(CollectorRegistry()),
+        max_payload_bytes=4_000,
+        require_key=True,
+        hooks=ArticleHooks.on(CollectorRegistry()),
+    )
     batch = [Inbound(key, value, Lineage(topic="articles.raw", partition=0, offset=n)) for n, (key, value, _) in enumerate(CASES)]
     outbound = runner.run_batch(batch)
     got = [

@@ -7,7 +7,7 @@ import io
 import pytest
 from structlog.testing import capture_logs
 
-from services.progress import Progress, TokenBucket
+from services.ops.progress import Progress, TokenBucket
 
 
 class FakeClock:

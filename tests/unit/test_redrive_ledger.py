@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.messages import DeadLetter, Lineage
-from services.redrive import RedriveFilter, Redriven, RedriveReport, choose, ledger_key, ledger_topic, parse_ledger_key
+from services.ops.redrive import RedriveFilter, Redriven, RedriveReport, choose, ledger_key, ledger_topic, parse_ledger_key
 
 
 def _letter(reason: str, failed_at: datetime, stage: str = "clean", key: bytes | None = b"k1") -> bytes:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.replay_naming import input_stage, output_topics, replay_group, stage_chain
-from services.replay_positions import BEGINNING, END, Position, Span, parse_position, plan_metadata, resolve, stop_from_metadata
+from services.ops.replay_naming import input_stage, output_topics, replay_group, stage_chain
+from services.ops.replay_positions import BEGINNING, END, Position, Span, parse_position, plan_metadata, resolve, stop_from_metadata
 
 
 @pytest.mark.parametrize("text", ["beginning", "earliest", " Beginning "])

@@ -6,13 +6,12 @@ import argparse
 
 import pytest
 
-from services.bench_cli import add_bench_commands, parse_targets, plan_from
+from services.bench.cli import parse_targets, plan_from
+from services.cli import build_parser
 
 
 def _parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_bench_commands(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(["bench", *argv])
+    return build_parser().parse_args(["bench", *argv])
 
 
 def test_stages_are_taken_in_bench_order_and_unknown_ones_refused() -> None:

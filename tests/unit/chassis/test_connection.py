@@ -11,7 +11,7 @@ import pytest
 from faststream.security import SASLScram512
 from pydantic import SecretStr
 
-from services.chassis.connection import aiokafka_options, faststream_security, ssl_context
+from services.chassis.kafka import aiokafka_options, faststream_security, ssl_context
 from services.settings import Settings
 
 

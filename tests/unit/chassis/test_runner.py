@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
+from services.article_hooks import ArticleHooks
 from services.chassis.envelope import Inbound
 from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
@@ -31,7 +32,8 @@ def _event(event_id: str, text: str = "Body text of the article.") -> bytes:
 
 def _runner(stage: object, registry: CollectorRegistry | None = None) -> StageRunner:
     metrics = Metrics(registry or CollectorRegistry())
-    return StageRunner(stage, Topics("t."), metrics, max_payload_bytes=10_000, clock=lambda: NOW)  # type: ignore[arg-type]
+    hooks = ArticleHooks.on(metrics.registry)
+    return StageRunner(stage, Topics("t."), metrics, max_payload_bytes=10_000, clock=lambda: NOW, hooks=hooks)  # type: ignore[arg-type]
 
 
 class Explodes:

@@ -7,9 +7,11 @@ import json
 from faststream.kafka import TestKafkaBroker
 from prometheus_client import CollectorRegistry
 
+from services.article_hooks import ArticleHooks
+from services.chassis.kafka import make_broker
 from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
-from services.chassis.service import StageService, make_broker
+from services.chassis.service import StageService
 from services.passthrough import RawAsClean
 from services.settings import Settings
 from services.topics import Topics
@@ -19,7 +21,8 @@ async def test_a_raw_event_is_published_to_clean_and_bad_bytes_to_the_dlq() -> N
     settings = Settings(topic_prefix="w.", http_port=0, delivery="at-least-once")
     metrics = Metrics(CollectorRegistry())
     broker = make_broker(settings, "localhost:9")
-    StageService(settings, broker, [StageRunner(RawAsClean(), Topics("w."), metrics, 10_000)], metrics)
+    runner = StageRunner(RawAsClean(), Topics("w."), metrics, 10_000, hooks=ArticleHooks.on(metrics.registry))
+    StageService(settings, broker, [runner], metrics)
     clean_seen: list[dict[str, object]] = []
     dlq_seen: list[dict[str, object]] = []
 

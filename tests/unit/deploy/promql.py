@@ -6,6 +6,7 @@ import re
 
 from prometheus_client import CollectorRegistry
 
+from services.article_hooks import ArticleMetrics, fingerprints_gauge, held_gauge
 from services.chassis.metrics import Metrics
 
 # The series a family of each type puts in Prometheus (prometheus_client names counters without `_total`).
@@ -63,6 +64,9 @@ def exported_metric_names() -> frozenset[str]:
     """Every series name the service exports, from its own metric declarations on a fresh registry."""
     registry = CollectorRegistry()
     Metrics(registry)
+    ArticleMetrics(registry)
+    fingerprints_gauge(registry)
+    held_gauge(registry)
     names: set[str] = set()
     for family in registry.collect():
         names.update(sample.name for sample in family.samples)  # what is there before any label is used

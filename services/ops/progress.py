@@ -1,4 +1,9 @@
-"""Pacing and progress of a long run over history: a token bucket, and a progress line or periodic log lines."""
+"""Pacing and progress of a long run over history: a token bucket, and a progress line or periodic log lines.
+
+The line is drawn here rather than by tqdm or rich (both installed): off a terminal the progress must be
+structured log lines, not a bar, and on one it must share stderr with the JSON log lines; that is the 20
+lines of `Progress`, and it takes its clock as an argument so its tests run without sleeping.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from services.chassis.history import Span
+
+__all__ = ["BEGINNING", "END", "Position", "Span", "parse_position", "plan_metadata", "resolve", "stop_from_metadata"]
+
 
 @dataclass(frozen=True)
 class Position:
@@ -56,14 +60,6 @@ def resolve(position: Position, beginning: int, end: int, at_time: int | None) -
     else:
         offset = end if at_time is None else at_time
     return max(beginning, min(offset, end))
-
-
-@dataclass(frozen=True)
-class Span:
-    """Offsets [start, stop) of one partition to replay."""
-
-    start: int
-    stop: int
 
 
 def plan_metadata(span: Span) -> str:

@@ -1,7 +1,4 @@
-"""`newsflow bench`: every stage against its bare limits, measured side by side in one run; wired in by `add_bench_commands`.
-
-Until the lead wires it into services.cli, `python -m services.bench_cli bench ...` runs it on its own.
-"""
+"""`newsflow bench`: every stage against its bare limits, measured side by side in one run (its options are in services.cli)."""
 
 from __future__ import annotations
 
@@ -14,11 +11,10 @@ from pathlib import Path
 from services.bench.corpus import CorpusSpec
 from services.bench.report import render, summarise, write_json
 from services.bench.suite import TARGETS, Plan, run_bench
-from services.chassis.local_kafka import ensure_bootstrap
 from services.chassis.logs import configure_logging
+from services.ops.local_broker import ensure_bootstrap
 from services.settings import Settings
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 QUICK = {"articles": 300, "tag_articles": 60, "latency_seconds": 5.0}
 
 
@@ -35,7 +31,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
     quick = QUICK if args.quick else {}
     articles = args.articles or int(quick.get("articles", 1500))
     return Plan(
-        targets=parse_targets(args.stages),
+        targets=parse_targets(args.stages or ",".join(TARGETS)),
         corpus=CorpusSpec(articles=articles, duplicate_share=args.duplicate_share, html_share=args.html_share, seed=args.seed),
         tag_articles=min(articles, args.tag_articles or int(quick.get("tag_articles", 300))),
         transport=not args.skip_transport,
@@ -67,7 +63,7 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_bench_security(settings: Settings, args: argparse.Namespace) -> int:
     from services.bench.security import SecurityPlan, render, run_security_bench  # noqa: PLC0415 - only this command needs it
-    from services.chassis.local_kafka import start_secured_local_kafka  # noqa: PLC0415 - only this command needs it
+    from services.ops.local_broker import start_secured_local_kafka  # noqa: PLC0415 - only this command needs it
 
     configure_logging(settings.log_format, "error")
     plaintext = ensure_bootstrap(settings)
@@ -96,40 +92,3 @@ def cmd_bench_security(settings: Settings, args: argparse.Namespace) -> int:
     sys.stdout.write(render(report["summary"]) + "\n")
     sys.stdout.write(f"figures written to {args.json}\n")
     return 0
-
-
-def add_bench_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `bench` to newsflow's subcommands."""
-    bench = commands.add_parser("bench", help="every stage against its bare limits (transport, compute, model), in one run")
-    bench.add_argument("--articles", type=int, help="corpus size in raw events (default 1500; --quick 300)")
-    bench.add_argument("--duplicate-share", type=float, default=0.2, help="share of the corpus that duplicates earlier articles")
-    bench.add_argument("--html-share", type=float, default=0.25, help="share of unique articles published as HTML (the rest as page text)")
-    bench.add_argument(
-        "--tag-articles", type=int, help="first raw events whose unique articles feed the tagger and pipeline runs (default 300)"
-    )
-    bench.add_argument("--stages", default=",".join(TARGETS), help=f"comma-separated, from {', '.join(TARGETS)}")
-    bench.add_argument("--skip-transport", action="store_true", help="leave out the aiokafka and kcat pass-through limits")
-    bench.add_argument("--quick", action="store_true", help="a small corpus, short latency runs, no 2-process runs: a minute or two")
-    bench.add_argument("--latency-seconds", type=float, help="how long each latency run offers load (default 15; --quick 5; 0 skips)")
-    bench.add_argument("--load", type=float, default=0.5, help="offered load of the latency runs, as a fraction of saturation")
-    bench.add_argument("--seed", type=int, default=1, help="corpus seed")
-    bench.add_argument("--data", default=str(REPO_ROOT.parent / "shared" / "data"), help="evaluation data folder (seeds/ when absent)")
-    bench.add_argument("--seeds", default=str(REPO_ROOT / "seeds"))
-    bench.add_argument("--json", default="bench-results.json", help="where the figures go (default ./bench-results.json)")
-    bench.add_argument("--keep-topics", action="store_true", help="keep the run's topics (default: deleted at the end)")
-    bench.add_argument("--work-dir", help="keep the stage processes' logs here (default: a temporary folder)")
-    bench.set_defaults(handler=cmd_bench)
-
-    secure = commands.add_parser(
-        "bench-security",
-        help="the same corpus through a plaintext and a SASL_SSL broker (SCRAM, ACLs, a principal per stage), side by side",
-    )
-    secure.add_argument("--articles", type=int, default=1500, help="raw events of the clean + dedup runs (default 1500)")
-    secure.add_argument("--tag-articles", type=int, default=200, help="first raw events fed to the whole pipeline (default 200)")
-    secure.add_argument("--rounds", type=int, default=1, help="plaintext/secured pairs, alternating (default 1)")
-    secure.add_argument("--secured-port", type=int, default=19592, help="port of the local secured broker (started if needed)")
-    secure.add_argument("--data", default=str(REPO_ROOT.parent / "shared" / "data"), help="evaluation data folder (seeds/ when absent)")
-    secure.add_argument("--seeds", default=str(REPO_ROOT / "seeds"))
-    secure.add_argument("--json", default="bench-security.json", help="where the figures go (default ./bench-security.json)")
-    secure.add_argument("--work-dir", help="keep the stage processes' logs here (default: a temporary folder)")
-    secure.set_defaults(handler=cmd_bench_security)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import sys
 import time
 import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
-from aiokafka import AIOKafkaConsumer
 from prometheus_client import CollectorRegistry
 
 from services.chassis.admin import create_topics
-from services.chassis.connection import aiokafka_options
-from services.chassis.local_kafka import ensure_bootstrap
+from services.chassis.kafka import make_broker, make_consumer
 from services.chassis.metrics import Metrics
-from services.chassis.service import StageService, make_broker
+from services.chassis.service import StageService
+from services.ops.local_broker import ensure_bootstrap
+from services.ops.produce import produce_lines
 from services.pipeline import make_runners, open_stages
-from services.produce import produce_lines
 from services.settings import Settings
 from services.topics import DLQ, DUPLICATES, ENRICHED, STAGE_ORDER, Topics
 
@@ -40,9 +41,7 @@ async def _show_outputs(
     settings: Settings, bootstrap: str, topics: Topics, *, expected: int, timeout_s: float, out: TextIO
 ) -> Counter[str]:
     bases = {topics.name(base): base for base in (ENRICHED, DUPLICATES, DLQ)}
-    consumer = AIOKafkaConsumer(
-        *bases, bootstrap_servers=bootstrap, auto_offset_reset="earliest", isolation_level="read_committed", **aiokafka_options(settings)
-    )
+    consumer = make_consumer(settings, bootstrap, *bases)
     await consumer.start()
     counts: Counter[str] = Counter()
     deadline = time.monotonic() + timeout_s
@@ -63,10 +62,7 @@ async def run_demo(settings: Settings, bootstrap: str, lines: list[bytes], out: 
     """Returns True when every seed event came out on enriched, duplicates or the DLQ."""
     started = time.monotonic()
     # A fresh prefix per run, so the demo's outputs are its own even on a broker that has seen earlier runs.
-    fresh: dict[str, object] = {"topic_prefix": settings.topic_prefix or f"demo-{uuid.uuid4().hex[:8]}."}
-    if "dedup_state_path" not in settings.model_fields_set:
-        fresh["dedup_state_path"] = None
-    settings = settings.model_copy(update=fresh)
+    settings = settings.for_demo(f"demo-{uuid.uuid4().hex[:8]}.")
     topics = Topics(settings.topic_prefix)
     await create_topics(settings, bootstrap, topics.all())
     out.write(f"broker {bootstrap}, topics {topics.name('articles.*')}\n")
@@ -94,3 +90,7 @@ def demo(settings: Settings, seeds_dir: Path, out: TextIO) -> bool:
     lines = [line for path in sorted(seeds_dir.glob("*.jsonl")) for line in path.read_bytes().splitlines() if line.strip()]
     bootstrap = ensure_bootstrap(settings)
     return asyncio.run(run_demo(settings, bootstrap, lines, out))
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    return 0 if demo(settings, Path(args.seeds), sys.stdout) else 1

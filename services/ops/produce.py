@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 from pydantic import ValidationError
 
-from services.chassis.connection import make_producer
+from services.chassis.kafka import make_producer
 from services.ids import article_id
 from services.messages import RawArticle
+from services.ops.local_broker import ensure_bootstrap
 from services.settings import Settings
+from services.topics import Topics
 
 
 def raw_key(line: bytes) -> bytes | None:
@@ -32,3 +38,12 @@ async def produce_lines(settings: Settings, bootstrap: str, topic: str, lines: I
         return len(pending)
     finally:
         await producer.stop()
+
+
+def cmd_produce(settings: Settings, args: argparse.Namespace) -> int:
+    lines = Path(args.file).read_bytes().splitlines()
+    bootstrap = ensure_bootstrap(settings)
+    topic = Topics(settings.topic_prefix).input_of("clean")
+    sent = asyncio.run(produce_lines(settings, bootstrap, topic, lines))
+    sys.stdout.write(f"published {sent} events to {topic}\n")
+    return 0

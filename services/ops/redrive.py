@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import IllegalOperation, ProducerFenced
 from pydantic import ValidationError
 
-from services.chassis.connection import aiokafka_options, make_producer, max_message_bytes
+from services.chassis.admin import create_topics
+from services.chassis.delivery import Message, TransactionalSink
+from services.chassis.history import Record, read_topic
+from services.chassis.kafka import IllegalOperation, ProducerFenced
 from services.messages import DeadLetter
 from services.settings import Settings
 
@@ -149,64 +149,6 @@ def choose(records: Iterable[tuple[str, bytes]], done: set[str], chosen_by: Redr
     return chosen
 
 
-async def _ensure_ledger(settings: Settings, bootstrap: str, name: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-redrive-admin", **aiokafka_options(settings))
-    await admin.start()
-    try:
-        if name not in set(await admin.list_topics()):
-            await admin.create_topics(
-                [
-                    NewTopic(
-                        name,
-                        num_partitions=settings.topic_partitions,
-                        replication_factor=settings.topic_replication_factor,
-                        topic_configs={"cleanup.policy": "compact"},
-                    )
-                ]
-            )
-    finally:
-        await admin.close()
-
-
-async def partitions_of(settings: Settings, bootstrap: str, topic: str) -> list[TopicPartition]:
-    """The partitions of `topic`, in order; a ValueError when it does not exist."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="newsflow-admin", **aiokafka_options(settings))
-    await admin.start()
-    try:
-        [described] = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    if described["error_code"] != 0 or not described["partitions"]:
-        raise ValueError(f"topic {topic} does not exist")
-    return [TopicPartition(topic, partition["partition"]) for partition in sorted(described["partitions"], key=lambda p: p["partition"])]
-
-
-async def read_topic(settings: Settings, bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
-    """Every committed record of `topic` up to its end offsets at the call, partition by partition."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        max_partition_fetch_bytes=max_message_bytes(settings),
-        **aiokafka_options(settings),
-    )
-    tps = await partitions_of(settings, bootstrap, topic)
-    await consumer.start()
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps)
-        records: list[ConsumerRecord[bytes, bytes]] = []
-        pending = [tp for tp in tps if await consumer.position(tp) < end[tp]]
-        while pending:
-            for batch in (await consumer.getmany(*pending, timeout_ms=500)).values():
-                records.extend(record for record in batch if record.offset < end[TopicPartition(record.topic, record.partition)])
-            pending = [tp for tp in pending if await consumer.position(tp) < end[tp]]
-        return records
-    finally:
-        await consumer.stop()
-
-
 async def redrive(
     settings: Settings,
     bootstrap: str,
@@ -219,11 +161,11 @@ async def redrive(
     """Re-submit the dead letters of `dlq_topic` that `chosen_by` accepts and that were never redriven."""
     ledger = ledger_topic(dlq_topic)
     report = RedriveReport(dry_run=dry_run)
-    producer: AIOKafkaProducer | None = None
+    sink: TransactionalSink | None = None
     if not dry_run:
-        await _ensure_ledger(settings, bootstrap, ledger)
-        producer = make_producer(settings, bootstrap, transactional_id=transactional_id or f"{settings.group_prefix}.redrive.{dlq_topic}")
-        await producer.start()  # registers the transactional id, fencing any other redrive of this topic, before the ledger is read
+        await create_topics(settings, bootstrap, [ledger], compacted=True)
+        sink = TransactionalSink(settings, bootstrap, transactional_id or f"{settings.group_prefix}.redrive.{dlq_topic}")
+        await sink.start()  # registers the transactional id, fencing any other redrive of this topic, before the ledger is read
     try:
         done = {record.key.decode("utf-8") for record in await _read_if_exists(settings, bootstrap, ledger) if record.key}
         letters = [
@@ -231,10 +173,10 @@ async def redrive(
             for record in await read_topic(settings, bootstrap, dlq_topic)
         ]
         report.redriven = choose(letters, done, chosen_by, report)
-        if producer is not None:
+        if sink is not None:
             for start in range(0, len(report.redriven), TRANSACTION_SIZE):
                 try:
-                    await _send(producer, ledger, report.redriven[start : start + TRANSACTION_SIZE])
+                    await _send(sink, ledger, report.redriven[start : start + TRANSACTION_SIZE])
                 # A fenced producer fails either way: fenced outright, or with its transaction already torn down.
                 except (ProducerFenced, IllegalOperation) as error:
                     sent = report.redriven[:start]
@@ -243,8 +185,8 @@ async def redrive(
                         f"another redrive of {dlq_topic} started; this one stopped after {len(sent)} letter(s), the rest are left to it"
                     ) from error
     finally:
-        if producer is not None:
-            await producer.stop()
+        if sink is not None:
+            await sink.stop()
     log.info(
         "redrive",
         dlq_topic=dlq_topic,
@@ -258,19 +200,19 @@ async def redrive(
     return report
 
 
-async def _read_if_exists(settings: Settings, bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+async def _read_if_exists(settings: Settings, bootstrap: str, topic: str) -> list[Record]:
     try:
         return await read_topic(settings, bootstrap, topic)
     except ValueError:  # a dry run before any redrive: no ledger yet, nothing redriven
         return []
 
 
-async def _send(producer: AIOKafkaProducer, ledger: str, items: list[Redriven]) -> None:
+async def _send(sink: TransactionalSink, ledger: str, items: list[Redriven]) -> None:
     now = datetime.now(UTC)
-    async with producer.transaction():
-        for item in items:
-            key, value = item.original()
-            await producer.send(item.target, value, key=key)
-            await producer.send(ledger, item.ledger_value(now), key=item.key.encode("utf-8"))
+    messages: list[Message] = []
+    for item in items:
+        key, value = item.original()
+        messages += [(item.target, key, value), (ledger, item.key.encode("utf-8"), item.ledger_value(now))]
+    await sink.commit(messages)
     for item in items:  # logged once the transaction is committed
         log.info("redriven", ledger_key=item.key, reason=item.letter.reason, topic=item.target, article_id=item.letter.article_id)

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.topics import CLEAN, DLQ, DUPLICATES, ENRICHED, STAGE_INPUTS, STAGE_ORDER, UNIQUE, Topics
+from services.topics import Topics
+from services.topology import STAGE_INPUTS, STAGE_ORDER
 
-STAGE_OUTPUTS = {"clean": (CLEAN, DLQ), "dedup": (UNIQUE, DUPLICATES, DLQ), "tag": (ENRICHED, DLQ)}
+__all__ = ["VersionedTopics", "input_stage", "output_topics", "replay_group", "stage_chain"]
 _VERSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
