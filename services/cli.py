@@ -190,12 +190,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from services.chassis.logs import configure_logging  # noqa: PLC0415 - after --help, which needs no logging
 
-    configure_logging(settings.log_format, settings.log_level)
+    configure_logging(settings.log_format, settings.log_level, coalesce_s=settings.log_coalesce_s)
     try:
         return int(load_handler(args.handler)(settings, args))
     except ValueError as error:
         sys.stderr.write(f"newsflow: {error}\n")
         return 2
+    except OSError as error:  # a missing or unreadable file named on the command line
+        sys.stderr.write(f"newsflow: {error.strerror or error}: {error.filename}\n" if error.filename else f"newsflow: {error}\n")
+        return 1
     except Exception as error:  # noqa: BLE001 - told apart below; anything not known is raised again
         return _kafka_failure(error, settings)
 
@@ -204,7 +207,9 @@ def _kafka_failure(error: Exception, settings: Settings) -> int:
     """One line (no traceback) for a broker that refuses access or cannot be reached; anything else is raised again."""
     # Imported here: these pull in the Kafka client, which `--help` and the offline commands do not need.
     from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial, diagnose_connection  # noqa: PLC0415
-    from services.chassis.kafka import KafkaConnectionError  # noqa: PLC0415
+    from services.chassis.admin import BrokerUnreachableError  # noqa: PLC0415
+    from services.chassis.kafka import KafkaConnectionError, KafkaError  # noqa: PLC0415
+    from services.ops.local_broker import LocalKafkaError  # noqa: PLC0415
 
     log = structlog.get_logger("newsflow.cli")
     if isinstance(error, AUTHORIZATION_ERRORS):
@@ -225,6 +230,9 @@ def _kafka_failure(error: Exception, settings: Settings) -> int:
         reason = asyncio.run(diagnose_connection(settings, bootstrap)) or str(error)
         # One line, no traceback: the reason says what to fix.
         log.error("kafka_connection_failed", bootstrap=bootstrap, security_protocol=settings.kafka_security_protocol, reason=reason)
+        return 1
+    if isinstance(error, BrokerUnreachableError | LocalKafkaError | KafkaError):
+        sys.stderr.write(f"newsflow: {error}\n")
         return 1
     raise error
 

@@ -226,7 +226,14 @@ class DeadLetter(BaseModel):
     detail: str = Field(description="Human-readable explanation.")
     article_id: str | None = Field(default=None, description="Article id, when it could be read.")
     original_key: str | None = Field(default=None, description="Key of the rejected record, base64.")
-    original_value: str = Field(description="Bytes of the rejected record, base64.")
+    original_value: str = Field(
+        description="Bytes of the rejected record, base64; only the first max_payload_bytes when it was larger (see original_truncated)."
+    )
+    original_size: int | None = Field(default=None, ge=0, description="Size of the rejected record's value, in bytes.")
+    original_sha256: str | None = Field(default=None, description="SHA-256 of the rejected record's whole value, hex.")
+    original_truncated: bool = Field(
+        default=False, description="True when original_value holds only the first bytes; the whole is at `lineage` while it is retained."
+    )
     lineage: Lineage = Field(description="Topic, partition and offset of the rejected record.")
     pipeline_version: str = Field(default=PIPELINE_VERSION, description="Version of newsflow that rejected it.")
     failed_at: datetime = Field(description="When it was rejected.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -14,17 +14,17 @@ from services.article_hooks import ArticleHooks, fingerprints_gauge, held_gauge
 from services.chassis.metrics import Metrics
 from services.chassis.pool import PooledStage
 from services.chassis.runner import StageRunner
-from services.clean import CleanStage
-from services.dedup import DedupStage, DedupState
-from services.dedup.decision import DedupStore
-from services.dedup.redis_state import RedisDedupState
 from services.messages import UniqueArticle
 from services.settings import Settings
 from services.stage import Stage
-from services.tag import TagStage
-from services.tag.languages import load_backends
-from services.tag.worker import init_worker, process_batch
 from services.topics import STAGE_ORDER, Topics
+
+if TYPE_CHECKING:
+    from services.dedup import DedupStage, DedupState
+    from services.dedup.decision import DedupStore
+
+# Each stage's package is imported when that stage is opened: a dedup process loads neither trafilatura nor spaCy,
+# and a command that fails on its arguments loads none of them.
 
 log = structlog.get_logger("newsflow.pipeline")
 
@@ -53,6 +53,7 @@ def make_runners(stages: Sequence[Stage[Any]], topics: Topics, metrics: Metrics,
             require_key=settings.require_raw_key or topology.stage(stage.name).keyed_input,
             attempts=settings.stage_attempts,
             hooks=hooks,
+            max_message_bytes=settings.max_message_bytes,
         )
         for stage in stages
     ]
@@ -64,6 +65,10 @@ def _fingerprints(state: DedupState) -> float:
 
 def _open_tagger(settings: Settings, resources: ExitStack) -> Stage[Any]:
     """The tagger in this process, or in worker processes that each load the models once (only the configured languages')."""
+    from services.tag import TagStage  # noqa: PLC0415 - see the note on imports above
+    from services.tag.languages import load_backends  # noqa: PLC0415
+    from services.tag.worker import init_worker, process_batch  # noqa: PLC0415
+
     languages = tuple(settings.tag_languages)
     if settings.tag_workers == 0:
         return TagStage(load_backends(languages))
@@ -75,6 +80,9 @@ def _open_tagger(settings: Settings, resources: ExitStack) -> Stage[Any]:
 
 def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics | None) -> DedupStore:
     """Redis when configured (instances share it), else in-process state persisted to a file."""
+    from services.dedup import DedupState  # noqa: PLC0415 - see the note on imports above
+    from services.dedup.redis_state import RedisDedupState  # noqa: PLC0415
+
     if settings.redis_url is not None:
         shared = RedisDedupState.open(settings.redis_url.get_secret_value())
         resources.callback(shared.close)
@@ -92,6 +100,8 @@ def _held(stage: DedupStage) -> float:
 
 def _open_dedup(settings: Settings, resources: ExitStack, metrics: Metrics | None) -> DedupStage:
     """The dedup stage; the verdicts it holds are journalled beside the state file (per instance, also with Redis)."""
+    from services.dedup import DedupStage  # noqa: PLC0415 - see the note on imports above
+
     state_path = settings.dedup_state_path
     hold_path = None if state_path is None else state_path.with_name(state_path.name + ".held")
     stage = DedupStage(
@@ -109,6 +119,8 @@ def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | Non
         stages: list[Stage[Any]] = []
         for name in names:
             if name == "clean":
+                from services.clean import CleanStage  # noqa: PLC0415 - see the note on imports above
+
                 stages.append(CleanStage())
             elif name == "dedup":
                 stages.append(_open_dedup(settings, resources, metrics))

@@ -66,7 +66,17 @@ class Settings(BaseSettings):
         description="Stable name of this instance; with exactly-once it makes the transactional id, so keep it across restarts.",
     )
     fetch_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Most bytes one consumer fetch may hold in memory.")
-    retry_backoff_s: float = Field(default=1.0, ge=0, description="Pause before a failed batch is taken again.")
+    retry_backoff_s: float = Field(
+        default=1.0, ge=0, description="Pause before a failed batch is taken again; it doubles while the batch keeps failing."
+    )
+    retry_backoff_max_s: float = Field(default=30.0, ge=0, description="Longest pause between attempts of a failing batch.")
+    stuck_after_attempts: int = Field(
+        default=5, ge=1, description="Failed attempts of a batch, its offset not moving, before /readyz says the partition is stuck."
+    )
+    broker_wait_s: float = Field(default=120.0, ge=0, description="How long `run` waits for a broker at start-up before it gives up.")
+    transaction_timeout_ms: int = Field(
+        default=60_000, ge=1000, description="Kafka transaction timeout: an unfinished transaction is aborted by the broker after this."
+    )
     stage_attempts: int = Field(default=3, ge=1, description="Tries of a record whose stage raises, before it is dead-lettered.")
     require_raw_key: bool = Field(default=False, description="Dead-letter raw events with a null or empty key (`missing_key`).")
 
@@ -101,6 +111,9 @@ class Settings(BaseSettings):
 
     log_format: Literal["auto", "json", "console"] = Field(default="auto", description="JSON when not on a TTY.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(default="info", description="Lowest level logged.")
+    log_coalesce_s: float = Field(
+        default=30.0, ge=0, description="Repeats of one library log message within this many seconds become one line with a count."
+    )
 
     @field_validator("tag_languages", mode="before")
     @classmethod
@@ -142,9 +155,13 @@ class Settings(BaseSettings):
             return self
         return self.model_copy(update={"dedup_state_path": None})
 
-    def for_demo(self, topic_prefix: str) -> Settings:
-        """The demo on topics of its own (unless a prefix was configured), from empty dedup state."""
-        return self.for_offline_run().model_copy(update={"topic_prefix": self.topic_prefix or topic_prefix})
+    def for_demo(self, run_name: str) -> Settings:
+        """The demo on topics and consumer groups of its own (unless configured), from empty dedup state."""
+        update = {
+            "topic_prefix": self.topic_prefix or f"{run_name}.",
+            "group_prefix": self.group_prefix if "group_prefix" in self.model_fields_set else run_name,
+        }
+        return self.for_offline_run().model_copy(update=update)
 
     def for_replay(self, dedup_state_path: Path | None) -> Settings:
         """A replay's dedup decisions start from the state given (None: empty), never from the running service's state file."""

@@ -78,3 +78,24 @@ def next_stage(name: str) -> StageSpec | None:
     """The stage that reads what `name` publishes, or None after the last one."""
     position = STAGE_ORDER.index(name) + 1
     return STAGES[position] if position < len(STAGES) else None
+
+
+# Every reason a dead letter may carry (a test finds each one the code gives here); `dlq redrive --reason` takes these.
+DEAD_LETTER_REASONS: dict[str, str] = {
+    "missing_key": "the record has a null or empty key, on a keyed topic",
+    "empty_payload": "the record has no value",
+    "payload_too_large": "the value is over max_payload_bytes",
+    "not_utf8": "the value is not UTF-8",
+    "nul_bytes": "the value holds a NUL character",
+    "invalid_json": "the value is not JSON",
+    "wrong_shape": "the JSON does not fit the input model (the detail names the field)",
+    "missing_body": "a raw event with neither html nor text",
+    "missing_text": "without the clean stage, a raw event with no text",
+    "scripts_only": "HTML with nothing but code",
+    "empty_body": "a page that holds no news at all",
+    "undecodable": "html_base64 that is not base64, bytes that are text in no encoding, or html and html_base64 that differ",
+    "processing_error": "the stage raised on the record after retries",
+    "output_too_large": "what the stage made of the record is over the message limit",
+    "output_unserialisable": "what the stage made of the record cannot be written as JSON",
+    "output_rejected": "the broker refused what the stage made of the record",
+}

@@ -22,7 +22,8 @@
 #   secrets      (secured mode) print the folder holding ca.pem, admin.properties and users.env
 #
 # Environment:
-#   NEWSFLOW_KAFKA_PORT           broker port (default 9092); the KRaft controller uses PORT+1
+#   NEWSFLOW_LOCAL_KAFKA_PORT     broker port (default 9092), as in newsflow's settings; the KRaft controller uses PORT+1
+#   NEWSFLOW_KAFKA_PORT           the same (older name), used when NEWSFLOW_LOCAL_KAFKA_PORT is unset
 #   NEWSFLOW_KAFKA_HOME           cache dir (default ~/.cache/newsflow/kafka-<version>): lib/ (jars),
 #                                 data-<port>/ (KRaft storage), logs-<port>/, server-<port>.properties,
 #                                 kafka-<port>.pid
@@ -57,9 +58,9 @@ KAFKA_VERSION="${NEWSFLOW_KAFKA_VERSION:-$(sed -n 's:.*<kafka\.version>\(.*\)</k
 [[ -n "$KAFKA_VERSION" ]] || { echo "local-kafka: no <kafka.version> in $POM" >&2; exit 2; }
 
 KHOME="${NEWSFLOW_KAFKA_HOME:-${HOME:?HOME is not set}/.cache/newsflow/kafka-$KAFKA_VERSION}"
-PORT="${NEWSFLOW_KAFKA_PORT:-9092}"
+PORT="${NEWSFLOW_LOCAL_KAFKA_PORT:-${NEWSFLOW_KAFKA_PORT:-9092}}"
 if ! [[ "$PORT" =~ ^[0-9]+$ ]] || (( PORT < 1 || PORT > 65534 )); then
-    echo "local-kafka: bad NEWSFLOW_KAFKA_PORT '$PORT' (the controller needs PORT+1 too)" >&2
+    echo "local-kafka: bad NEWSFLOW_LOCAL_KAFKA_PORT '$PORT' (the controller needs PORT+1 too)" >&2
     exit 2
 fi
 CONTROLLER_PORT=$((PORT + 1))
@@ -350,7 +351,7 @@ cmd_start() {
     local p
     for p in "$PORT" "$CONTROLLER_PORT"; do
         if port_open "$p"; then
-            die "port $p is already in use by another process (not a broker started by this script with this NEWSFLOW_KAFKA_HOME); set NEWSFLOW_KAFKA_PORT"
+            die "port $p is already in use by another process (not a broker started by this script with this NEWSFLOW_KAFKA_HOME); set NEWSFLOW_LOCAL_KAFKA_PORT"
         fi
     done
     if [[ "$SECURITY" == sasl_ssl ]]; then make_secrets; fi

@@ -45,7 +45,7 @@ def running_local_kafka(bootstrap: str) -> str | None:
     host, _, port = bootstrap.split(",", maxsplit=1)[0].rpartition(":")
     if host not in ("localhost", "127.0.0.1") or not port.isdigit():
         return None
-    environment = {**os.environ, "NEWSFLOW_KAFKA_PORT": port}
+    environment = {**os.environ, "NEWSFLOW_LOCAL_KAFKA_PORT": port}
     command = ["/bin/bash", str(LOCAL_KAFKA_SCRIPT), "status"]
     completed = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603 - the project's own script
     found = re.search(r"up: Kafka (\S+)", completed.stdout)

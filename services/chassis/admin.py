@@ -1,12 +1,18 @@
-"""Topic and group administration: create topics idempotently, list partitions, read a group's committed offsets."""
+"""Topic and group administration: wait for a broker, create topics idempotently, list partitions, read committed offsets."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+import structlog
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, Denial, denial
-from services.chassis.kafka import NewTopic, TopicPartition, make_admin
+from services.chassis.kafka import KafkaError, NewTopic, TopicPartition, make_admin
 from services.settings import Settings
+
+log = structlog.get_logger("newsflow.admin")
 
 
 async def create_topics(settings: Settings, bootstrap: str, names: list[str], *, compacted: bool = False) -> list[str]:
@@ -67,6 +73,19 @@ def _raise_first_error(topic_errors: list[tuple[object, ...]]) -> None:
                 raise error({str(name)})
 
 
+async def delete_topics(settings: Settings, bootstrap: str, names: list[str]) -> list[str]:
+    """Delete those of the topics that exist; return their names."""
+    admin = make_admin(settings, bootstrap)
+    await admin.start()
+    try:
+        existing = [name for name in names if name in set(await admin.list_topics())]
+        if existing:
+            await admin.delete_topics(existing)
+        return existing
+    finally:
+        await admin.close()
+
+
 async def partitions_of(settings: Settings, bootstrap: str, topic: str) -> list[TopicPartition]:
     """The partitions of `topic`, in order; a ValueError when it does not exist."""
     admin = make_admin(settings, bootstrap)
@@ -91,3 +110,34 @@ async def committed_offsets(
     finally:
         await admin.close()
     return {tp: (meta.offset, meta.metadata) for tp, meta in committed.items() if meta is not None and meta.offset >= 0}
+
+
+class BrokerUnreachableError(RuntimeError):
+    """No broker answered within the deadline."""
+
+
+async def wait_for_broker(
+    settings: Settings, bootstrap: str, *, deadline_s: float, backoff_s: float = 1.0, backoff_max_s: float = 10.0
+) -> None:
+    """Return once a broker answers a metadata request; retry with a growing pause, one log line per attempt, until the deadline."""
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        attempt += 1
+        admin = make_admin(settings, bootstrap)
+        try:
+            await admin.start()
+            await admin.list_topics()
+        except KafkaError as error:
+            waited = time.monotonic() - started
+            if waited >= deadline_s:
+                raise BrokerUnreachableError(f"no Kafka broker answered at {bootstrap} within {deadline_s:.0f}s ({error})") from error
+            pause = min(backoff_max_s, backoff_s * 2 ** (attempt - 1), max(0.0, deadline_s - waited))
+            log.warning("broker_wait", bootstrap=bootstrap, attempt=attempt, retry_in_s=round(pause, 1), error=str(error))
+            await asyncio.sleep(pause)
+        else:
+            if attempt > 1:
+                log.info("broker_reached", bootstrap=bootstrap, attempts=attempt)
+            return
+        finally:
+            await admin.close()

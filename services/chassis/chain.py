@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,13 +28,17 @@ def run_chain(steps: Sequence[Step], inbound: Sequence[Inbound], *, drain: bool 
     `drain` (the input has ended): every step also gives up the outputs it still holds (dedup's grace period).
 
     A handed-on record keeps the lineage of the record the chain read: that is the Kafka record it was made
-    from, and it is the same in every run over that record.
+    from, and it is the same in every run over that record. Each step's batch is counted as it is made: a
+    chain's run is not taken again (a replay that fails to commit stops; its resume is a new process).
     """
     published: list[Outbound] = []
     current = list(inbound)
     for position, step in enumerate(steps):
+        started = time.perf_counter()
         outbound = step.runner.run_batch(current, drain=drain) if current or drain else []
-        step.runner.delivered()  # nothing in a chain can fail after its outputs are handed on
+        # Nothing in a chain can fail after its outputs are handed on: delivered as soon as made.
+        step.runner.confirm(current, outbound, time.perf_counter() - started)
+        step.runner.delivered()
         following = steps[position + 1].runner if position + 1 < len(steps) else None
         next_topic = following.topics.input_of(following.name) if following else None
         handed_on: list[Inbound] = []

@@ -19,6 +19,8 @@ class DecodeError:
 
     reason: str
     detail: str
+    # The record's id when it could be read (valid JSON with an "id" string), so its dead letter can name it.
+    record_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ class Decoder(Generic[ModelT]):
         try:
             return self.model.model_validate(data)
         except ValidationError as error:
-            return _validation_error(error)
+            found = _validation_error(error)
+            record_id = data.get("id")
+            return DecodeError(found.reason, found.detail, record_id if isinstance(record_id, str) and record_id else None)
 
 
 # JSON may escape half of a surrogate pair on its own ("\ud83d"); such a string cannot be encoded again.

@@ -1,10 +1,17 @@
-"""How a batch's outputs and its consumed offsets reach the broker: at-least-once, or exactly-once in a transaction."""
+"""How a batch's outputs and its consumed offsets reach the broker: at-least-once, or exactly-once in a transaction.
+
+Either way one record never blocks the rest: an output the broker refuses for what it is (too large, say)
+is replaced by a dead letter for its input, and the batch goes on. At-least-once sends every message on
+its own, so the refused one is known at once; in a transaction one refused send aborts them all, so the
+batch is halved until the record that fails it stands alone.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from faststream.kafka import KafkaBroker
@@ -12,11 +19,26 @@ from faststream.kafka.message import KafkaMessage
 
 from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial
 from services.chassis.envelope import Inbound, Outbound
-from services.chassis.kafka import AIOKafkaProducer, OffsetAndMetadata, TopicPartition, make_producer
+from services.chassis.kafka import (
+    AIOKafkaProducer,
+    CorruptRecordException,
+    InvalidTimestampError,
+    MessageSizeTooLargeError,
+    OffsetAndMetadata,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    TopicPartition,
+    make_producer,
+)
 from services.settings import Settings
 
 # A message as it is sent: topic, key, value.
 Message = tuple[str, bytes | None, bytes]
+# What replaces an output the broker refused: a dead letter for the input it was made from.
+Replacement = Callable[[Outbound, BaseException], Outbound]
+
+# Refusals that name the record, not the broker's state: sending the same record again fails the same way.
+RECORD_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError, CorruptRecordException, InvalidTimestampError)
 
 
 def next_offsets(batch: Sequence[Inbound]) -> dict[TopicPartition, OffsetAndMetadata]:
@@ -28,18 +50,64 @@ def next_offsets(batch: Sequence[Inbound]) -> dict[TopicPartition, OffsetAndMeta
     return {partition: OffsetAndMetadata(offset + 1, "") for partition, offset in last.items()}
 
 
+def _retrieve(sent: asyncio.Future[object]) -> None:
+    if not sent.cancelled():
+        sent.exception()
+
+
+def as_message(out: Outbound) -> Message:
+    return out.topic, out.key.encode("utf-8"), out.encoded()
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Records whose outputs are published and whose offsets are committed (or, at-least-once, will be with the batch)."""
+
+    batch: list[Inbound]
+    outbound: list[Outbound]
+
+
+@dataclass
+class _Unit:
+    """What cannot be split: one consumed record and what was made of it (a held record: nothing; a release: no record)."""
+
+    inputs: list[Inbound] = field(default_factory=list)
+    outputs: list[Outbound] = field(default_factory=list)
+
+
+def _units(batch: Sequence[Inbound], outbound: Sequence[Outbound]) -> list[_Unit]:
+    by_source: dict[int, _Unit] = {id(item): _Unit([item]) for item in batch}
+    released: list[_Unit] = []
+    for out in outbound:
+        unit = by_source.get(id(out.source)) if out.source is not None else None
+        if unit is None:
+            released.append(_Unit([], [out]))
+        else:
+            unit.outputs.append(out)
+    return [*by_source.values(), *released]
+
+
 class Delivery(Protocol):
     """Publishes a batch's outputs and marks its input consumed, as one step as far as the guarantee allows."""
+
+    # Whether each delivered piece's offsets are committed as it is delivered (a failure later rewinds only the rest).
+    commits_pieces: bool
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
-    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None: ...
+    async def deliver(
+        self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage, done: list[Delivered], replace: Replacement
+    ) -> None:
+        """Deliver, appending to `done` each piece as it is delivered."""
+        ...
 
 
 class AtLeastOnce:
     """Publish, wait for every acknowledgement, then commit: a crash in between replays the batch, never loses it."""
+
+    commits_pieces = False
 
     def __init__(self, broker: KafkaBroker) -> None:
         self._broker = broker
@@ -50,22 +118,33 @@ class AtLeastOnce:
     async def stop(self) -> None:
         return None
 
-    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None:
-        pending = [
-            await self._broker.publish(out.encoded(), topic=out.topic, key=out.key.encode("utf-8"), no_confirm=True) for out in outbound
-        ]
-        # A producer that confirms at once (FastStream's in-memory one) hands back metadata instead of a future.
-        await asyncio.gather(*(sent for sent in pending if inspect.isawaitable(sent)))
+    async def _send(self, out: Outbound) -> object:
+        return await self._broker.publish(out.encoded(), topic=out.topic, key=out.key.encode("utf-8"), no_confirm=True)
+
+    async def deliver(
+        self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage, done: list[Delivered], replace: Replacement
+    ) -> None:
+        final = list(outbound)
+        pending: list[tuple[int, object]] = []
+        for position, out in enumerate(outbound):  # sent in order, so each partition keeps its order
+            try:
+                pending.append((position, await self._send(out)))
+            except RECORD_ERRORS as error:  # refused before sending (over the producer's limit)
+                final[position] = replace(out, error)
+                pending.append((position, await self._send(final[position])))
+        for position, sent in pending:
+            # A producer that confirms at once (FastStream's in-memory one) hands back metadata instead of a future.
+            if not inspect.isawaitable(sent):
+                continue
+            try:
+                await sent
+            except RECORD_ERRORS as error:  # refused by the broker
+                final[position] = replace(outbound[position], error)
+                resent = await self._send(final[position])
+                if inspect.isawaitable(resent):
+                    await resent
         await message.ack()
-
-
-def _retrieve(sent: asyncio.Future[object]) -> None:
-    if not sent.cancelled():
-        sent.exception()
-
-
-def as_message(out: Outbound) -> Message:
-    return out.topic, out.key.encode("utf-8"), out.encoded()
+        done.append(Delivered(list(batch), final))
 
 
 class TransactionalSink:
@@ -83,7 +162,12 @@ class TransactionalSink:
 
     async def start(self) -> None:
         # Made here, not in __init__: aiokafka binds a client to the running event loop.
-        self._producer = make_producer(self._settings, self._bootstrap, transactional_id=self._transactional_id)
+        self._producer = make_producer(
+            self._settings,
+            self._bootstrap,
+            transactional_id=self._transactional_id,
+            transaction_timeout_ms=self._settings.transaction_timeout_ms,
+        )
         try:
             await self._producer.start()
         except AUTHORIZATION_ERRORS as error:
@@ -118,9 +202,13 @@ class TransactionalSink:
 class ExactlyOnce:
     """Outputs and consumed offsets in one Kafka transaction: readers at read_committed see each output once."""
 
-    def __init__(self, settings: Settings, bootstrap: str, *, group_id: str, transactional_id: str) -> None:
+    commits_pieces = True
+
+    def __init__(
+        self, settings: Settings, bootstrap: str, *, group_id: str, transactional_id: str, sink: TransactionalSink | None = None
+    ) -> None:
         self._group_id = group_id
-        self._sink = TransactionalSink(settings, bootstrap, transactional_id)
+        self._sink = sink or TransactionalSink(settings, bootstrap, transactional_id)
 
     async def start(self) -> None:
         await self._sink.start()
@@ -128,5 +216,24 @@ class ExactlyOnce:
     async def stop(self) -> None:
         await self._sink.stop()
 
-    async def deliver(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage) -> None:
-        await self._sink.commit([as_message(out) for out in outbound], next_offsets(batch), self._group_id)
+    async def deliver(
+        self, batch: Sequence[Inbound], outbound: Sequence[Outbound], message: KafkaMessage, done: list[Delivered], replace: Replacement
+    ) -> None:
+        await self._deliver(_units(batch, outbound), done, replace)
+
+    async def _deliver(self, units: list[_Unit], done: list[Delivered], replace: Replacement) -> None:
+        inputs = [item for unit in units for item in unit.inputs]
+        outputs = [out for unit in units for out in unit.outputs]
+        try:
+            await self._sink.commit([as_message(out) for out in outputs], next_offsets(inputs), self._group_id)
+        except RECORD_ERRORS as error:
+            if len(units) == 1:
+                outputs = [replace(out, error) for out in outputs]
+                await self._sink.commit([as_message(out) for out in outputs], next_offsets(inputs), self._group_id)
+            else:
+                # Halves in order, so each commit moves every partition forward and never past an undelivered record.
+                half = len(units) // 2
+                await self._deliver(units[:half], done, replace)
+                await self._deliver(units[half:], done, replace)
+                return
+        done.append(Delivered(inputs, outputs))

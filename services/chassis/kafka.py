@@ -10,9 +10,19 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import IllegalOperation, KafkaConnectionError, KafkaError, ProducerFenced
+from aiokafka.errors import (
+    CorruptRecordException,
+    IllegalOperation,
+    InvalidTimestampError,
+    KafkaConnectionError,
+    KafkaError,
+    MessageSizeTooLargeError,
+    ProducerFenced,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
 from aiokafka.helpers import create_ssl_context
 from aiokafka.structs import OffsetAndMetadata, TopicPartition
 from faststream.kafka import KafkaBroker
@@ -26,13 +36,19 @@ __all__ = [
     "AIOKafkaAdminClient",
     "AIOKafkaConsumer",
     "AIOKafkaProducer",
+    "ConsumerRebalanceListener",
     "ConsumerRecord",
+    "CorruptRecordException",
     "IllegalOperation",
+    "InvalidTimestampError",
     "KafkaConnectionError",
     "KafkaError",
+    "MessageSizeTooLargeError",
     "NewTopic",
     "OffsetAndMetadata",
     "ProducerFenced",
+    "RecordListTooLargeError",
+    "RecordTooLargeError",
     "TopicPartition",
     "aiokafka_options",
     "faststream_security",

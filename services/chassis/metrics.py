@@ -36,7 +36,19 @@ class Metrics:
         self.in_flight = Gauge("newsflow_in_flight_records", "Records being processed now.", ["stage"], registry=registry)
         self.consumer_lag = Gauge(
             "newsflow_consumer_lag_records",
-            "Records not yet committed: broker end offset minus the group's committed offset.",
+            "Records not yet processed: end offset (read_committed: last stable offset) minus the stage's position, plus those in flight.",
+            ["stage", "topic", "partition"],
+            registry=registry,
+        )
+        self.batch_attempts = Counter(
+            "newsflow_batch_attempts_total",
+            "Attempts to process and deliver a batch, by outcome (delivered, failed); a failed batch is taken again.",
+            ["stage", "outcome"],
+            registry=registry,
+        )
+        self.partition_stuck = Gauge(
+            "newsflow_partition_stuck",
+            "1 while a partition's batch has failed stuck_after_attempts times in a row without its offset moving.",
             ["stage", "topic", "partition"],
             registry=registry,
         )

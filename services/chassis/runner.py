@@ -1,8 +1,13 @@
-"""One batch through one stage: decode, process, stamp, route. Shared by `run` (Kafka) and `process` (no broker)."""
+"""One batch through one stage: decode, process, stamp, route. Shared by `run` (Kafka), `process` and `replay`.
+
+`run_batch` makes the messages and may run again for the same records (a batch whose delivery failed is
+taken again); `confirm` counts and logs them, once, after they were delivered.
+"""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +48,8 @@ class StageRunner:
     retry_backoff_s: float = 0.05
     # Stamps and domain metrics of the stage's results: the chassis itself knows no article.
     hooks: RecordHooks = field(default_factory=NoHooks)
+    # Largest message the producer and topics take; an output over it is dead-lettered instead (None: not checked).
+    max_message_bytes: int | None = None
 
     def __post_init__(self) -> None:
         self._decoder = Decoder(self.stage.input_model, self.max_payload_bytes, require_key=self.require_key)
@@ -56,9 +63,6 @@ class StageRunner:
 
         `drain` (the input has ended) also takes every output a stage still holds.
         """
-        started = time.perf_counter()
-        self.metrics.consumed.labels(self.name).inc(len(batch))
-        self.metrics.batch_size.labels(self.name).observe(len(batch))
         decoded = [self._decoder.decode(item.key, item.value) for item in batch]
         kept = [(record, item.lineage) for item, record in zip(batch, decoded, strict=True) if not isinstance(record, DecodeError)]
         processed = iter(self._process([record for record, _ in kept], [lineage for _, lineage in kept]))
@@ -73,15 +77,49 @@ class StageRunner:
             outbound.extend(self._route_released(result, now) for result in released)
         if isinstance(self.stage, Checkpointing):
             self.stage.checkpoint()
-        self._count(outbound)
-        log.info(
-            "batch",
-            stage=self.name,
-            records=len(batch),
-            dead_letters=sum(1 for out in outbound if isinstance(out.value, DeadLetter)),
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
-        )
         return outbound
+
+    def confirm(self, batch: Sequence[Inbound], outbound: Sequence[Outbound], duration_s: float = 0.0) -> None:
+        """Count and log delivered records and messages: each once, however often their batch was tried."""
+        self.metrics.consumed.labels(self.name).inc(len(batch))
+        self.metrics.batch_size.labels(self.name).observe(len(batch))
+        dead_letters = 0
+        for out in outbound:
+            self.metrics.produced.labels(self.name, out.topic).inc()
+            if isinstance(out.value, DeadLetter):
+                dead_letters += 1
+                letter = out.value
+                self.metrics.dead_letters.labels(self.name, letter.reason).inc()
+                log.warning(
+                    "dead_letter",
+                    stage=self.name,
+                    reason=letter.reason,
+                    article_id=letter.article_id,
+                    topic=letter.lineage.topic,
+                    partition=letter.lineage.partition,
+                    offset=letter.lineage.offset,
+                )
+            else:
+                self.hooks.observe(self.name, out.value)
+        log.info("batch", stage=self.name, records=len(batch), dead_letters=dead_letters, duration_ms=round(duration_s * 1000, 2))
+
+    def dead_letter(self, item: Inbound, reason: str, detail: str, article_id: str | None, now: datetime | None = None) -> Outbound:
+        """The dead letter of `item`: the original's first bytes up to the payload limit, always its size and hash."""
+        carried = item.value[: self.max_payload_bytes]
+        letter = DeadLetter(
+            stage=self.name,
+            reason=reason,
+            detail=detail,
+            article_id=article_id,
+            original_key=base64.b64encode(item.key).decode("ascii") if item.key is not None else None,
+            original_value=base64.b64encode(carried).decode("ascii"),
+            original_size=len(item.value),
+            original_sha256=hashlib.sha256(item.value).hexdigest(),
+            original_truncated=len(carried) < len(item.value),
+            lineage=item.lineage,
+            failed_at=now or self.clock(),
+        )
+        return Outbound(self.topics.for_result(letter), article_id or _fallback_key(item), letter, source=item)
 
     def delivered(self) -> None:
         """The outputs of the batches run so far are published and their offsets committed."""
@@ -122,48 +160,40 @@ class StageRunner:
         """An output held in an earlier batch: it already carries the lineage it was consumed at."""
         result = self.hooks.stamp(self.name, result, None, now)
         key = str(getattr(result, "id", ""))
-        return Outbound(self.topics.for_result(result), key, result)
+        return self._checked(Outbound(self.topics.for_result(result), key, result), None, key, now)
 
     def _route(
         self, item: Inbound, record: BaseModel | DecodeError, result: BaseModel | Rejection | DecodeError, now: datetime
     ) -> Outbound | None:
         if isinstance(result, Held):
             return None
+        article_id = record.record_id if isinstance(record, DecodeError) else getattr(record, "id", None)
         if isinstance(result, Rejection | DecodeError):
-            article_id = getattr(record, "id", None) if not isinstance(record, DecodeError) else None
-            letter = DeadLetter(
-                stage=self.name,
-                reason=result.reason,
-                detail=result.detail,
-                article_id=article_id,
-                original_key=base64.b64encode(item.key).decode("ascii") if item.key is not None else None,
-                original_value=base64.b64encode(item.value).decode("ascii"),
-                lineage=item.lineage,
-                failed_at=now,
-            )
-            log.warning(
-                "dead_letter",
-                stage=self.name,
-                reason=result.reason,
-                article_id=article_id,
-                topic=item.lineage.topic,
-                partition=item.lineage.partition,
-                offset=item.lineage.offset,
-            )
-            return Outbound(self.topics.for_result(letter), article_id or _fallback_key(item), letter)
+            return self.dead_letter(item, result.reason, result.detail, article_id, now)
         result = self.hooks.stamp(self.name, result, item.lineage, now)
         key = getattr(result, "id", None) or _fallback_key(item)
         topic = self.topics.for_result(result)
         log.debug("routed", stage=self.name, article_id=key, topic=topic, source_offset=item.lineage.offset)
-        return Outbound(topic, key, result)
+        return self._checked(Outbound(topic, key, result, source=item), item, article_id, now)
 
-    def _count(self, outbound: list[Outbound]) -> None:
-        for out in outbound:
-            self.metrics.produced.labels(self.name, out.topic).inc()
-            if isinstance(out.value, DeadLetter):
-                self.metrics.dead_letters.labels(self.name, out.value.reason).inc()
-            else:
-                self.hooks.observe(self.name, out.value)
+    def _checked(self, out: Outbound, item: Inbound | None, article_id: str | None, now: datetime) -> Outbound:
+        """The output, or a dead letter for its input when it cannot be published: not JSON, or over the message limit."""
+        source = item or stand_in(out)
+        try:
+            size = len(out.encoded())
+        except (ValueError, TypeError) as error:  # a value pydantic cannot write as JSON
+            return self.dead_letter(source, "output_unserialisable", f"the {out.topic} record cannot be encoded: {error}", article_id, now)
+        if self.max_message_bytes is not None and size > self.max_message_bytes:
+            detail = f"the {out.topic} record is {size} bytes, over the message limit of {self.max_message_bytes}"
+            return self.dead_letter(source, "output_too_large", detail, article_id, now)
+        return out
+
+
+def stand_in(out: Outbound) -> Inbound:
+    """For an output whose input was consumed in an earlier batch (held, then released): the output itself, where it came from."""
+    lineage = getattr(out.value, "lineage", None)
+    where = lineage if isinstance(lineage, Lineage) else Lineage(topic=out.topic, partition=-1, offset=-1)
+    return Inbound(out.key.encode("utf-8"), out.encoded_or_empty(), where)
 
 
 def _fallback_key(item: Inbound) -> str:

@@ -9,12 +9,13 @@ import sys
 import time
 import uuid
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
 from prometheus_client import CollectorRegistry
 
-from services.chassis.admin import create_topics
+from services.chassis.admin import create_topics, delete_topics
 from services.chassis.kafka import make_broker, make_consumer
 from services.chassis.metrics import Metrics
 from services.chassis.service import StageService
@@ -61,27 +62,31 @@ async def _show_outputs(
 async def run_demo(settings: Settings, bootstrap: str, lines: list[bytes], out: TextIO, timeout_s: float = 180.0) -> bool:
     """Returns True when every seed event came out on enriched, duplicates or the DLQ."""
     started = time.monotonic()
-    # A fresh prefix per run, so the demo's outputs are its own even on a broker that has seen earlier runs.
-    settings = settings.for_demo(f"demo-{uuid.uuid4().hex[:8]}.")
+    # Topics and groups of its own per run, so the demo's outputs are its own even on a broker that has seen earlier runs.
+    own_topics = not settings.topic_prefix
+    settings = settings.for_demo(f"demo-{uuid.uuid4().hex[:8]}")
     topics = Topics(settings.topic_prefix)
-    await create_topics(settings, bootstrap, topics.all())
-    out.write(f"broker {bootstrap}, topics {topics.name('articles.*')}\n")
+    out.write(f"broker {bootstrap}, topics {topics.name('articles.*')}, consumer groups {settings.group_prefix}.*\n")
     metrics = Metrics(CollectorRegistry())
     with open_stages(STAGE_ORDER, settings, metrics) as stages:
         runners = make_runners(stages, topics, metrics, settings)
         service = StageService(settings, make_broker(settings, bootstrap), runners, metrics, bootstrap=bootstrap)
-        await service.start()
         try:
+            await service.start(partial(create_topics, settings, bootstrap, topics.all()))
             sent = await produce_lines(settings, bootstrap, topics.input_of("clean"), lines)
             out.write(f"published {sent} raw events\n\n")
             counts = await _show_outputs(settings, bootstrap, topics, expected=sent, timeout_s=timeout_s, out=out)
         finally:
             await service.stop()
+            if own_topics:
+                await delete_topics(settings, bootstrap, topics.all())
     seen = sum(counts.values())
     out.write(
         f"\n{seen}/{sent} events accounted for in {time.monotonic() - started:.1f}s: "
         f"{counts[ENRICHED]} enriched, {counts[DUPLICATES]} duplicates, {counts[DLQ]} dead letters\n"
     )
+    if own_topics:
+        out.write(f"removed the demo's topics {topics.name('articles.*')}\n")
     return seen == sent
 
 

@@ -32,7 +32,7 @@ def ensure_bootstrap(settings: Settings) -> str:
     if not LOCAL_KAFKA_SCRIPT.is_file():
         raise LocalKafkaError(f"KAFKA_BOOTSTRAP_SERVERS is not set and the local broker script {LOCAL_KAFKA_SCRIPT} is missing")
     log.info("local_kafka_start", port=settings.local_kafka_port)
-    environment = {**os.environ, "NEWSFLOW_KAFKA_PORT": str(settings.local_kafka_port)}
+    environment = {**os.environ, "NEWSFLOW_LOCAL_KAFKA_PORT": str(settings.local_kafka_port)}
     completed = subprocess.run(  # noqa: S603 - the project's own script, by absolute path
         [shutil.which("bash") or "/bin/bash", str(LOCAL_KAFKA_SCRIPT), "start"],
         env=environment,
@@ -46,7 +46,7 @@ def ensure_bootstrap(settings: Settings) -> str:
 
 
 def _script(command: str, port: int, *, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "NEWSFLOW_KAFKA_PORT": str(port), "NEWSFLOW_KAFKA_SECURITY": "sasl_ssl"}
+    environment = {**os.environ, "NEWSFLOW_LOCAL_KAFKA_PORT": str(port), "NEWSFLOW_KAFKA_SECURITY": "sasl_ssl"}
     return subprocess.run(  # noqa: S603 - the project's own script, by absolute path
         [shutil.which("bash") or "/bin/bash", str(LOCAL_KAFKA_SCRIPT), command],
         env=environment,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import sys
 from collections.abc import Iterable
@@ -19,12 +20,21 @@ from services.settings import Settings
 from services.topics import Topics
 
 
-def raw_key(line: bytes) -> bytes | None:
-    """The article id of a raw event, or None when the line is not a valid event (it is sent anyway, to be dead-lettered)."""
+def raw_key(line: bytes) -> bytes:
+    """The key a raw event is published with: its article id, or for a line that is no valid event (it is sent
+    anyway, to be dead-lettered) its `id` field, else a hash of its bytes, so that its dead letter can be traced."""
     try:
-        return article_id(RawArticle.model_validate(json.loads(line))).encode("utf-8")
+        data = json.loads(line)
+    except ValueError:
+        data = None
+    try:
+        return article_id(RawArticle.model_validate(data)).encode("utf-8")
     except (ValueError, ValidationError, TypeError):
-        return None
+        pass
+    given = data.get("id") if isinstance(data, dict) else None
+    if isinstance(given, str) and given:
+        return given.encode("utf-8")
+    return f"content-{hashlib.sha256(line).hexdigest()[:32]}".encode()
 
 
 async def produce_lines(settings: Settings, bootstrap: str, topic: str, lines: Iterable[bytes]) -> int:

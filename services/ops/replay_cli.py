@@ -21,6 +21,7 @@ from services.ops.replay_naming import input_stage, output_topics, replay_group,
 from services.ops.replay_positions import parse_position
 from services.pipeline import make_runners, open_stages
 from services.settings import Settings
+from services.topology import DEAD_LETTER_REASONS
 
 
 async def _replay_until_signalled(
@@ -89,6 +90,9 @@ def _time(text: str | None, flag: str) -> datetime | None:
 
 
 def cmd_dlq_redrive(settings: Settings, args: argparse.Namespace) -> int:
+    unknown = sorted(set(args.reason or ()) - set(DEAD_LETTER_REASONS))
+    if unknown:
+        raise ValueError(f"unknown --reason {', '.join(unknown)}; choose from {', '.join(sorted(DEAD_LETTER_REASONS))}")
     chosen_by = RedriveFilter(
         reasons=frozenset(args.reason or ()),
         stage=args.stage,

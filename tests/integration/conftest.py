@@ -21,7 +21,10 @@ TEST_KAFKA_PORT = 19092
 
 def _local_broker_running(port: int) -> bool:
     status = subprocess.run(
-        ["bash", str(LOCAL_KAFKA_SCRIPT), "status"], env={**os.environ, "NEWSFLOW_KAFKA_PORT": str(port)}, capture_output=True, check=False
+        ["bash", str(LOCAL_KAFKA_SCRIPT), "status"],
+        env={**os.environ, "NEWSFLOW_LOCAL_KAFKA_PORT": str(port)},
+        capture_output=True,
+        check=False,
     )
     return status.returncode == 0
 
@@ -38,7 +41,7 @@ def kafka_bootstrap() -> Iterator[str]:
     yield bootstrap
     if not already_running:
         subprocess.run(
-            ["bash", str(LOCAL_KAFKA_SCRIPT), "stop"], env={**os.environ, "NEWSFLOW_KAFKA_PORT": str(TEST_KAFKA_PORT)}, check=False
+            ["bash", str(LOCAL_KAFKA_SCRIPT), "stop"], env={**os.environ, "NEWSFLOW_LOCAL_KAFKA_PORT": str(TEST_KAFKA_PORT)}, check=False
         )
 
 

@@ -174,3 +174,30 @@ def test_dedup_killed_mid_stream_remembers_what_it_saw_after_restart(
     assert set(accounting.per_topic[duplicates]) == _ids(copies), "no copy passes as unique, before or after the restart"
     assert set(accounting.per_topic[unique]) == _ids(originals)
     assert accounting.doubled() == {}
+
+
+def test_two_instances_of_each_stage_one_of_each_killed_mid_stream_lose_and_double_nothing(
+    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    events, outputs, processes = drill
+    events = events[:600]
+    instances: dict[tuple[str, str], harness.StageProcess] = {}
+    for stage in ("clean", "dedup", "tag"):
+        for instance in ("a", "b"):
+            state = tmp_path / f"{stage}-{instance}"  # each dedup instance keeps its own state file
+            state.mkdir()
+            env = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), state, instance=f"{stage}-{instance}")
+            # The killed instance's open transaction holds back read_committed readers until the broker aborts it.
+            env["NEWSFLOW_TRANSACTION_TIMEOUT_MS"] = "10000"
+            instances[stage, instance] = _start(processes, env, state / "run.log", stage)
+    for process in instances.values():
+        process.wait_ready()
+    asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", events))
+    asyncio.run(harness.wait_for_outputs(kafka_bootstrap, outputs, len(events) // 4, timeout_s=180))
+    for stage in ("clean", "dedup", "tag"):
+        instances[stage, "b"].kill()  # the group rebalances its partitions onto instance a
+
+    accounting = asyncio.run(harness.account(kafka_bootstrap, outputs, _ids(events), timeout_s=240))
+    harness.report("two instances per stage, one of each killed mid-stream", len(events), accounting)
+    assert accounting.missing(_ids(events)) == set()
+    assert accounting.doubled() == {}

@@ -102,7 +102,7 @@ def test_every_seed_event_comes_out_once_and_the_service_stops_cleanly(
     process, port = running_pipeline
     ready = _wait_ready(port, process)
     assert ready["ready"] is True
-    assert set(ready["checks"]) == {"broker", "partitions", "stages", "access"}
+    assert set(ready["checks"]) == {"broker", "partitions", "stages", "access", "advancing"}
 
     raw_topic = f"{topic_prefix}articles.raw"
     seed_files = sorted(seeds_dir.glob("*.jsonl"))

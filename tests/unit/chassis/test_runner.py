@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -119,7 +120,74 @@ def test_a_keyed_stage_dead_letters_records_without_a_key() -> None:
 
 def test_metrics_count_consumed_produced_and_dead_letters() -> None:
     registry = CollectorRegistry()
-    _runner(RawAsClean(), registry).run_batch([_inbound(_event("a"), 1), _inbound(b"\xff", 2)])
+    runner = _runner(RawAsClean(), registry)
+    batch = [_inbound(_event("a"), 1), _inbound(b"\xff", 2)]
+    runner.confirm(batch, runner.run_batch(batch))
     assert registry.get_sample_value("newsflow_messages_consumed_total", {"stage": "clean"}) == 2
     assert registry.get_sample_value("newsflow_messages_produced_total", {"stage": "clean", "topic": "t.articles.clean"}) == 1
     assert registry.get_sample_value("newsflow_dead_letters_total", {"stage": "clean", "reason": "not_utf8"}) == 1
+
+
+def test_a_batch_made_again_after_a_failed_delivery_is_counted_once_when_delivered() -> None:
+    registry = CollectorRegistry()
+    runner = _runner(RawAsClean(), registry)
+    batch = [_inbound(_event("a"), 1), _inbound(b"\xff", 2)]
+    runner.run_batch(batch)  # delivery failed: nothing counted
+    runner.run_batch(batch)
+    assert registry.get_sample_value("newsflow_dead_letters_total", {"stage": "clean", "reason": "not_utf8"}) is None
+    runner.confirm(batch, runner.run_batch(batch))
+    assert registry.get_sample_value("newsflow_messages_consumed_total", {"stage": "clean"}) == 2
+    assert registry.get_sample_value("newsflow_dead_letters_total", {"stage": "clean", "reason": "not_utf8"}) == 1
+
+
+def test_a_dead_letter_of_a_value_over_the_limit_carries_its_head_its_size_and_its_hash() -> None:
+    value = _event("big", "x" * 30_000)
+    [out] = _runner(RawAsClean()).run_batch([_inbound(value, 9, key=b"big")])
+    letter = out.value
+    assert isinstance(letter, DeadLetter)
+    assert letter.reason == "payload_too_large"
+    assert letter.original_size == len(value)
+    assert letter.original_sha256 == hashlib.sha256(value).hexdigest()
+    assert letter.original_truncated
+    assert base64.b64decode(letter.original_value) == value[:10_000]
+    assert len(out.encoded()) < 15_000, "the letter stays near the payload limit, whatever the size of the original"
+
+
+def test_a_small_rejected_value_is_carried_whole() -> None:
+    [out] = _runner(RawAsClean()).run_batch([_inbound(b"{nope", 3)])
+    assert isinstance(out.value, DeadLetter)
+    assert out.value.original_size == 5
+    assert not out.value.original_truncated
+
+
+def test_a_record_that_fails_validation_keeps_its_id_in_the_dead_letter() -> None:
+    [out] = _runner(RawAsClean()).run_batch([_inbound(json.dumps({"id": "missing-fields", "title": "x"}).encode(), 4)])
+    assert isinstance(out.value, DeadLetter)
+    assert out.value.reason == "wrong_shape"
+    assert out.value.article_id == "missing-fields"
+    assert out.key == "missing-fields"
+
+
+class Inflates:
+    """A stage whose output for one record is far larger than its input."""
+
+    name = "clean"
+    input_model = RawArticle
+
+    def process(self, batch: Sequence[RawArticle]) -> list[BaseModel | Rejection]:
+        results = RawAsClean().process(batch)
+        return [r.model_copy(update={"body": r.body * 1000}) if isinstance(r, CleanArticle) and r.id == "big" else r for r in results]
+
+
+def test_an_output_over_the_message_limit_becomes_a_dead_letter_for_its_input_and_the_rest_go_on() -> None:
+    metrics = Metrics(CollectorRegistry())
+    runner = StageRunner(Inflates(), Topics("t."), metrics, 10_000, max_message_bytes=20_000, hooks=ArticleHooks.on(metrics.registry))
+    source = _event("big")
+    outbound = runner.run_batch([_inbound(_event("a"), 1), _inbound(source, 2), _inbound(_event("c"), 3)])
+    assert [type(out.value).__name__ for out in outbound] == ["CleanArticle", "DeadLetter", "CleanArticle"]
+    letter = outbound[1].value
+    assert isinstance(letter, DeadLetter)
+    assert letter.reason == "output_too_large"
+    assert "t.articles.clean" in letter.detail
+    assert base64.b64decode(letter.original_value) == source
+    assert letter.article_id == "big"

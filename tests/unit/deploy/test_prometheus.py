@@ -20,6 +20,7 @@ EXPECTED_ALERTS = {
     "NewsflowReplicaDown",
     "NewsflowConsumerLagGrowing",
     "NewsflowPartitionStuck",
+    "NewsflowPartitionNotAdvancing",
     "NewsflowDeadLetterRateHigh",
     "NewsflowProcessingErrors",
     "NewsflowFreshnessObjectiveBreached",
