@@ -167,6 +167,19 @@ class Settings(BaseSettings):
         """A replay's dedup decisions start from the state given (None: empty), never from the running service's state file."""
         return self.model_copy(update={"dedup_state_path": dedup_state_path})
 
+    def for_secured_broker(self, bootstrap: str, user: str, password: str, ca_file: Path) -> Settings:
+        """The same settings towards a SASL_SSL broker (SCRAM-SHA-512, its own CA), connecting as `user`."""
+        return self.model_copy(
+            update={
+                "kafka_bootstrap_servers": bootstrap,
+                "kafka_security_protocol": "SASL_SSL",
+                "kafka_sasl_mechanism": "SCRAM-SHA-512",
+                "kafka_sasl_username": user,
+                "kafka_sasl_password": SecretStr(password),
+                "kafka_ssl_cafile": ca_file,
+            }
+        )
+
     def for_compute_bench(self) -> Settings:
         """The stage function alone: fresh in-memory dedup state and the tagger in this process."""
         return self.model_copy(update={"dedup_state_path": None, "redis_url": None, "tag_workers": 0})

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from pydantic import SecretStr
 
 from services.acls import Grant
 from services.settings import Settings
@@ -86,16 +85,7 @@ class SecuredLocalKafka:
 
     def settings_for(self, settings: Settings, user: str) -> Settings:
         """`settings` with this broker's security, connecting as `user`."""
-        return settings.model_copy(
-            update={
-                "kafka_bootstrap_servers": self.bootstrap,
-                "kafka_security_protocol": "SASL_SSL",
-                "kafka_sasl_mechanism": "SCRAM-SHA-512",
-                "kafka_sasl_username": user,
-                "kafka_sasl_password": SecretStr(self.passwords[user]),
-                "kafka_ssl_cafile": self.ca_file,
-            }
-        )
+        return settings.for_secured_broker(self.bootstrap, user, self.passwords[user], self.ca_file)
 
     def grant(self, grants: Sequence[Grant]) -> None:
         """Add the grants with Kafka's own kafka-acls tool, as the admin user."""
