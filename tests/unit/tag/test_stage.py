@@ -5,7 +5,9 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from prometheus_client import CollectorRegistry
 
+from services.article_hooks import ArticleHooks
 from services.messages import EnrichedArticle, UniqueArticle
 from services.stage import Stage
 from services.tag import SpacyBackend, TagStage
@@ -118,3 +120,14 @@ def test_a_replayed_enriched_article_is_tagged_afresh(spacy_backend: SpacyBacken
 def test_satisfies_the_stage_protocol(spacy_backend: SpacyBackend) -> None:
     stage: Stage[UniqueArticle] = TagStage(spacy_backend)
     assert (stage.name, stage.input_model) == ("tag", UniqueArticle)
+
+
+def test_tagging_is_counted_by_status_and_language(spacy_backend: SpacyBackend) -> None:
+    registry = CollectorRegistry()
+    hooks = ArticleHooks.on(registry)
+    german = make_article("Sergej Lawrow traf Kim Jong-un.", article_id="de").model_copy(update={"language": "de"})
+    for result in TagStage(spacy_backend).process([german, make_article(BODY, article_id="en"), make_article(BODY, article_id="en2")]):
+        assert isinstance(result, EnrichedArticle)
+        hooks.observe("tag", result)
+    assert registry.get_sample_value("newsflow_tagging_total", {"status": "skipped", "language": "de"}) == 1
+    assert registry.get_sample_value("newsflow_tagging_total", {"status": "tagged", "language": "en"}) == 2
