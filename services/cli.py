@@ -104,7 +104,12 @@ def _add_replay_commands(commands: Commands) -> None:
     run.add_argument("--resume", action="store_true", help="carry on an interrupted replay (needs its --group)")
     run.add_argument("--rate", type=float, help="at most this many records per second")
     run.add_argument("--batch-size", type=int, help="records per batch and transaction (default: NEWSFLOW_BATCH_MAX_RECORDS)")
-    run.add_argument("--dedup-state", type=Path, help="dedup state file for the replay (default: a fresh in-memory state)")
+    run.add_argument(
+        "--fresh-state",
+        action="store_true",
+        help="dedup decides afresh from an empty state (default: the live decisions, so replayed offsets keep their verdicts)",
+    )
+    run.add_argument("--dedup-state", type=Path, help="a dedup state file of the replay's own (decides afresh into it)")
     _handler(run, "services.ops.replay_cli:cmd_replay")
 
     dlq = commands.add_parser("dlq", help="dead-letter topic tools")
@@ -154,6 +159,19 @@ def _add_bench_command(commands: Commands) -> None:
     secure.add_argument("--json", default="bench-security.json", help="where the figures go (default ./bench-security.json)")
     secure.add_argument("--work-dir", help="keep the stage processes' logs here (default: a temporary folder)")
     _handler(secure, "services.bench.cli:cmd_bench_security")
+
+    scale = commands.add_parser(
+        "bench-dedup", help="the dedup state at a week's volume: memory, latency, restore, journal, Redis (minutes; not part of bench)"
+    )
+    scale.add_argument("--per-day", type=int, default=200_000, help="articles a day (default 200,000)")
+    scale.add_argument("--days", type=float, default=7.0, help="days in the window to fill (default 7)")
+    scale.add_argument("--sample", type=int, default=20_000, help="articles decided in each timed segment after the fill")
+    scale.add_argument("--instances", type=int, default=3, help="dedup instances sharing Redis (default 3)")
+    scale.add_argument("--skip-redis", action="store_true", help="only the embedded state")
+    scale.add_argument("--redis-days", type=float, help="days of the feed Redis is filled with by deciding them (default: --days)")
+    scale.add_argument("--data", default=str(DATA_DIR), help="evaluation data (real bodies for fingerprints/s)")
+    scale.add_argument("--json", default="bench-dedup-results.json", help="where the figures go")
+    _handler(scale, "services.bench.cli:cmd_bench_dedup")
 
 
 def build_parser() -> argparse.ArgumentParser:

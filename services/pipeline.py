@@ -78,8 +78,8 @@ def _open_tagger(settings: Settings, resources: ExitStack) -> Stage[Any]:
     return pooled
 
 
-def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics | None) -> DedupStore:
-    """Redis when configured (instances share it), else in-process state persisted to a file."""
+def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics | None, *, read_only: bool = False) -> DedupStore:
+    """Redis when configured (instances share it), else in-process state persisted to a file (`read_only`: loaded, never written)."""
     from services.dedup import DedupState  # noqa: PLC0415 - see the note on imports above
     from services.dedup.redis_state import RedisDedupState  # noqa: PLC0415
 
@@ -87,7 +87,7 @@ def _open_dedup_state(settings: Settings, resources: ExitStack, metrics: Metrics
         shared = RedisDedupState.open(settings.redis_url.get_secret_value())
         resources.callback(shared.close)
         return shared
-    state = DedupState.open(settings.dedup_state_path)
+    state = DedupState.open(settings.dedup_state_path, read_only=read_only)
     resources.callback(state.close)
     if metrics is not None:
         fingerprints_gauge(metrics.registry).set_function(partial(_fingerprints, state))
@@ -98,23 +98,30 @@ def _held(stage: DedupStage) -> float:
     return float(stage.held)
 
 
-def _open_dedup(settings: Settings, resources: ExitStack, metrics: Metrics | None) -> DedupStage:
-    """The dedup stage; the verdicts it holds are journalled beside the state file (per instance, also with Redis)."""
+def _open_dedup(settings: Settings, resources: ExitStack, metrics: Metrics | None, *, replay: bool) -> DedupStage:
+    """The dedup stage; the verdicts it holds are journalled beside the state file (per instance, also with Redis).
+
+    A replay reads the live state without writing its files, and holds verdicts in memory until its end.
+    """
     from services.dedup import DedupStage  # noqa: PLC0415 - see the note on imports above
 
     state_path = settings.dedup_state_path
-    hold_path = None if state_path is None else state_path.with_name(state_path.name + ".held")
-    stage = DedupStage(
-        _open_dedup_state(settings, resources, metrics), window=settings.dedup_window, grace=settings.dedup_grace, hold_path=hold_path
-    )
+    hold_path = None if state_path is None or replay else state_path.with_name(state_path.name + ".held")
+    state = _open_dedup_state(settings, resources, metrics, read_only=replay)
+    stage = DedupStage(state, window=settings.dedup_window, grace=settings.dedup_grace, hold_path=hold_path)
     if metrics is not None:
         held_gauge(metrics.registry).set_function(partial(_held, stage))
     return stage
 
 
 @contextmanager
-def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | None = None) -> Iterator[list[Stage[Any]]]:
-    """The stages named, in pipeline order, with their state opened; state is persisted and closed on exit."""
+def open_stages(
+    names: Sequence[str], settings: Settings, metrics: Metrics | None = None, *, replay: bool = False
+) -> Iterator[list[Stage[Any]]]:
+    """The stages named, in pipeline order, with their state opened; state is persisted and closed on exit.
+
+    `replay`: dedup uses the live decisions read-only (its files are the running service's).
+    """
     with ExitStack() as resources:
         stages: list[Stage[Any]] = []
         for name in names:
@@ -123,7 +130,7 @@ def open_stages(names: Sequence[str], settings: Settings, metrics: Metrics | Non
 
                 stages.append(CleanStage())
             elif name == "dedup":
-                stages.append(_open_dedup(settings, resources, metrics))
+                stages.append(_open_dedup(settings, resources, metrics, replay=replay))
             elif name == "tag":
                 stages.append(_open_tagger(settings, resources))
             log.info("stage_ready", stage=name)

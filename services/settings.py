@@ -163,9 +163,12 @@ class Settings(BaseSettings):
         }
         return self.for_offline_run().model_copy(update=update)
 
-    def for_replay(self, dedup_state_path: Path | None) -> Settings:
-        """A replay's dedup decisions start from the state given (None: empty), never from the running service's state file."""
-        return self.model_copy(update={"dedup_state_path": dedup_state_path})
+    def for_replay(self, dedup_state_path: Path | None, *, fresh: bool) -> Settings:
+        """A replay's dedup: the live decisions (the service's state file, read only, or its Redis) unless `fresh`;
+        fresh decisions start from the state file given (None: empty), never the running service's."""
+        if not fresh:
+            return self
+        return self.model_copy(update={"dedup_state_path": dedup_state_path, "redis_url": None})
 
     def for_secured_broker(self, bootstrap: str, user: str, password: str, ca_file: Path) -> Settings:
         """The same settings towards a SASL_SSL broker (SCRAM-SHA-512, its own CA), connecting as `user`."""

@@ -92,3 +92,24 @@ def cmd_bench_security(settings: Settings, args: argparse.Namespace) -> int:
     sys.stdout.write(render(report["summary"]) + "\n")
     sys.stdout.write(f"figures written to {args.json}\n")
     return 0
+
+
+def cmd_bench_dedup(settings: Settings, args: argparse.Namespace) -> int:
+    """The dedup state at a week's volume: embedded (killed -9 and restored) and Redis shared by several instances."""
+    import json  # noqa: PLC0415 - only this command needs them
+    from dataclasses import replace  # noqa: PLC0415
+
+    from services.bench import dedup_scale  # noqa: PLC0415
+    from services.bench.dedup_stream import FeedSpec  # noqa: PLC0415
+
+    configure_logging(settings.log_format, "error")
+    spec = replace(FeedSpec(), per_day=args.per_day, days=args.days)
+    events = Path(args.data) / "dedup-dev" / "events.jsonl"
+    texts = [json.loads(line)["text"] for line in events.read_text(encoding="utf-8").splitlines()[:500]] if events.is_file() else []
+    figures = dedup_scale.run(
+        spec, sample=args.sample, instances=args.instances, redis=not args.skip_redis, texts=texts, redis_days=args.redis_days
+    )
+    Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    sys.stdout.write(dedup_scale.render(figures) + "\n")
+    sys.stdout.write(f"figures written to {args.json}\n")
+    return 0

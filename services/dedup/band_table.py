@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from services.dedup.minhash import distinct
+
 _EMPTY = -1
 _TOMBSTONE = -2  # a removed key: lookups probe past it, inserts may reuse it
 _MIN_CAPACITY = 1024
@@ -39,7 +41,7 @@ class BandTable:
 
     def add(self, keys: Keys, slot: int) -> None:
         """Pair entry `slot` with each of `keys`."""
-        keys = np.unique(keys)
+        keys = distinct(keys)
         present = self._positions(keys) >= 0
         for key in keys[present].tolist():
             self._overflow.setdefault(key, []).append(slot)
@@ -49,9 +51,28 @@ class BandTable:
         self._place(fresh, np.full(fresh.size, slot, dtype=np.int32))
         self._live += fresh.size
 
+    def load(self, keys: npt.NDArray[np.uint32], slots: Slots) -> None:
+        """Pair every entry `slots[i]` with the keys of row `keys[i]`, into an empty table, in one vectorised pass.
+
+        Entries are paired in the order given, as repeated `add` calls would: the first entry under a key
+        takes the table position, later ones go to the overflow in order.
+        """
+        rows = np.repeat(np.arange(slots.size, dtype=np.uint64), keys.shape[1])
+        pairs = distinct((keys.ravel().astype(np.uint64) << np.uint64(32)) | rows)  # sorted by key, then entry order
+        flat_keys = (pairs >> np.uint64(32)).astype(np.uint32)
+        flat_slots = slots[(pairs & np.uint64(0xFFFFFFFF)).astype(np.intp)]
+        first = np.ones(flat_keys.size, dtype=bool)
+        first[1:] = flat_keys[1:] != flat_keys[:-1]
+        fresh = flat_keys[first]
+        self._rebuild(fresh.size)
+        self._place(fresh, flat_slots[first].astype(np.int32))
+        self._live += fresh.size
+        for key, slot in zip(flat_keys[~first].tolist(), flat_slots[~first].tolist(), strict=True):
+            self._overflow.setdefault(key, []).append(slot)
+
     def find(self, keys: Keys) -> Slots:
         """Entry numbers paired with any of `keys` (repeats possible, in no particular order)."""
-        keys = np.unique(keys)
+        keys = distinct(keys)
         positions = self._positions(keys)
         present = positions >= 0
         found = self._slots[positions[present]].tolist()
@@ -61,7 +82,7 @@ class BandTable:
 
     def remove(self, keys: Keys, slot: int) -> None:
         """Unpair entry `slot` from `keys`."""
-        keys = np.unique(keys)
+        keys = distinct(keys)
         positions = self._positions(keys)
         for key, position in zip(keys.tolist(), positions.tolist(), strict=True):
             if position < 0:
@@ -108,8 +129,11 @@ class BandTable:
             has_free = free.any(axis=1)
             target = window[np.arange(keys.size), free.argmax(axis=1)]
             candidates = np.flatnonzero(has_free)
-            _, first = np.unique(target[candidates], return_index=True)  # one key per free position per round
-            chosen = candidates[first]
+            order = np.argsort(target[candidates], kind="stable")  # one key per free position per round: the first
+            runs = target[candidates][order]
+            starts = np.ones(runs.size, dtype=bool)
+            starts[1:] = runs[1:] != runs[:-1]
+            chosen = candidates[order[starts]]
             self._used += int(np.count_nonzero(self._slots[target[chosen]] == _EMPTY))
             self._keys[target[chosen]] = keys[chosen]
             self._slots[target[chosen]] = slots[chosen]

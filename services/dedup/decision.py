@@ -98,6 +98,13 @@ class MatchPolicy:
         keys: npt.NDArray[np.uint32] = (mixed >> np.uint64(32)).astype(np.uint32)
         return keys
 
+    def band_hashes_of_many(self, signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        """`band_hashes` of each row of a (articles x permutations) matrix, as an (articles x bands) matrix."""
+        rows = signatures.astype(np.uint64).reshape(signatures.shape[0], self.bands, self.rows)
+        mixed = rows @ _ROW_MIX[: self.rows] + _BAND_MIX[: self.bands]
+        keys: npt.NDArray[np.uint32] = (mixed >> np.uint64(32)).astype(np.uint32)
+        return keys
+
     def score(self, signature: Signature, shingles: int, other: Signature, other_shingles: int) -> float | None:
         """Estimated similarity when the pair is a near duplicate, else None."""
         agreements = int(np.count_nonzero(signature == other))

@@ -11,7 +11,7 @@ import numpy as np
 
 from services.dedup.band_table import BandTable
 from services.dedup.decision import MatchPolicy, Probe
-from services.dedup.minhash import Signature
+from services.dedup.minhash import Signature, distinct
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ class FingerprintIndex:
         if probe.signature is None:
             return None
         best: tuple[float, _Entry] | None = None
-        for number in np.unique(self._bands.find(policy.band_hashes(probe.signature))).tolist():
+        for number in distinct(self._bands.find(policy.band_hashes(probe.signature))).tolist():
             entry = self._in_window(self._ids_by_number.get(number), probe, policy)
             if entry is None or entry.probe.signature is None:
                 continue
@@ -117,10 +117,12 @@ class FingerprintIndex:
         layout = (policy.bands, policy.rows)
         if layout == self._layout:
             return
+        indexed = [entry for entry in self._entries.values() if entry.probe.signature is not None]
         self._bands = BandTable()
-        for entry in self._entries.values():
-            if entry.probe.signature is not None:
-                self._bands.add(policy.band_hashes(entry.probe.signature), entry.number)
+        if indexed:  # one vectorised load: a restored week is 1.4 million signatures
+            signatures = np.stack([entry.probe.signature for entry in indexed if entry.probe.signature is not None])
+            numbers = np.array([entry.number for entry in indexed], dtype=np.int32)
+            self._bands.load(policy.band_hashes_of_many(signatures), numbers)
         self._layout = layout
 
     def _in_window(self, article_id: str | None, probe: Probe, policy: MatchPolicy) -> _Entry | None:

@@ -9,11 +9,25 @@ few numpy passes instead of a Python call per word, shingle or permutation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 Signature = npt.NDArray[np.uint32]
+_Int = TypeVar("_Int", bound=np.integer[Any])
+
+
+def distinct(values: npt.NDArray[_Int]) -> npt.NDArray[_Int]:
+    """Sorted distinct values. `np.unique` is the same but, in numpy 2.4, 8-20x slower (hash-based) on these arrays."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
 
 _CHUNK_ROWS = 2048  # bounds the (shingles x permutations) temporary to a few MB for long pages
 _HASHED_CHARS = 48
@@ -48,7 +62,7 @@ class MinHasher:
         mixed = np.zeros(count, dtype=np.uint64)
         for offset in range(width):
             mixed += word_hashes[offset : offset + count] * self._position_mix[offset]
-        return np.unique(mixed)
+        return distinct(mixed)
 
     def word_hashes(self, words: Sequence[str]) -> npt.NDArray[np.uint64]:
         """64-bit hash per word from its code points (a `<U` array viewed as uint32), then an xorshift-multiply finaliser.

@@ -45,15 +45,16 @@ class DedupState:
         self._closed = False
 
     @classmethod
-    def open(cls, path: Path | None, *, flush_every: int = 256) -> DedupState:
+    def open(cls, path: Path | None, *, flush_every: int = 256, read_only: bool = False) -> DedupState:
         """A state persisted at `path` (loaded if the file exists), or a memory-only one for None.
 
         Changes are flushed to a journal every `flush_every` admitted events: a kill -9 loses at most that many.
+        `read_only` loads the files and never writes them (a replay reading the running service's decisions).
         """
         if path is None:
             return cls()
         journal = Journal(path, flush_every=flush_every)
-        state = cls(journal)
+        state = cls(None if read_only else journal)
         for line in journal.load():
             if "story" in line:
                 key, story = story_from_json(line)

@@ -130,6 +130,11 @@ async def replay(
                 if progress is not None:
                     progress.update(reader.done(), result.records)
             result.interrupted = reader.done() < result.total
+            if not result.interrupted:  # the end of the stretch: what the stages still hold (dedup's grace) goes out now
+                drained = await asyncio.to_thread(run_chain, steps, [], drain=True)
+                if drained:
+                    await sink.commit([as_message(out) for out in drained], _progress(spans, reader.next_offsets()), request.group)
+                    result.produced.update(out.topic for out in drained)
         finally:
             await sink.stop()
     finally:

@@ -62,12 +62,14 @@ def cmd_replay(settings: Settings, args: argparse.Namespace) -> int:
         rate=args.rate,
         batch_size=args.batch_size or settings.batch_max_records,
     )
-    stage_settings = settings.for_replay(args.dedup_state)
+    # Dedup reuses the live decisions, so replayed offsets keep their verdicts; --fresh-state (or --dedup-state) decides afresh.
+    fresh = args.fresh_state or args.dedup_state is not None
+    stage_settings = settings.for_replay(args.dedup_state, fresh=fresh)
     metrics = Metrics(CollectorRegistry())
     progress = Progress(f"replay {topic} ({','.join(names)})", 0, stream=sys.stderr, interactive=sys.stderr.isatty())
     # Into the live topics, a record handed on in process is not published: the running stages would process it again.
     publish_intermediate = args.output_version is not None
-    with open_stages(names, stage_settings, metrics) as stages:
+    with open_stages(names, stage_settings, metrics, replay=not fresh) as stages:
         # The same runners as `run`: the same attempts, keyed-input checks and size limits.
         steps = [Step(runner, publish_intermediate) for runner in make_runners(stages, topics, metrics, settings)]
         result = asyncio.run(_replay_until_signalled(settings, bootstrap, steps, request, progress))

@@ -42,3 +42,17 @@ def test_removed_entry_is_not_found_and_the_next_one_under_its_key_is() -> None:
     assert table.find(np.array([2], dtype=np.uint32)).tolist() == [11]
     table.remove(keys, 11)
     assert table.find(keys).size == 0
+
+
+def test_a_bulk_load_pairs_keys_and_entries_as_repeated_adds_do() -> None:
+    rng = np.random.default_rng(1)
+    keys = rng.integers(0, 2**12, size=(3000, 8), dtype=np.uint32)  # a small key space: many keys shared by entries
+    slots = np.arange(3000, dtype=np.int32) * 3
+    added, loaded = BandTable(), BandTable()
+    for row, slot in zip(keys, slots, strict=True):
+        added.add(row, int(slot))
+    loaded.load(keys, slots)
+    for row in keys[:500]:
+        assert loaded.find(row).tolist() == added.find(row).tolist()
+    missing = np.array([2**12 + 5, 2**20], dtype=np.uint32)
+    assert loaded.find(missing).size == 0

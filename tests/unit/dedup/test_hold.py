@@ -10,6 +10,7 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
+from services.chassis.chain import Step, run_chain
 from services.chassis.envelope import Inbound
 from services.chassis.metrics import Metrics
 from services.chassis.runner import StageRunner
@@ -118,3 +119,30 @@ def test_process_flushes_held_verdicts_at_the_end_of_input() -> None:
         ("articles.unique", "x0", None),
         ("articles.unique", "x1", None),
     ]
+
+
+def test_a_replay_chain_publishes_held_verdicts_at_its_end(tmp_path: Path) -> None:
+    stage = DedupStage(DedupState.open(None), grace=GRACE)
+    runner = StageRunner(stage, Topics(""), Metrics(CollectorRegistry()), max_payload_bytes=100_000, require_key=True)
+    batch = [
+        Inbound(b"mirror", article("mirror", STORY, at=timedelta(minutes=74)).model_dump_json().encode(), _at(1)),
+        Inbound(b"original", article("original", STORY).model_dump_json().encode(), _at(2)),
+    ]
+    assert run_chain([Step(runner)], batch) == []
+    drained = run_chain([Step(runner)], [], drain=True)
+    assert {(out.topic, out.key) for out in drained} == {("articles.unique", "original"), ("articles.duplicates", "mirror")}
+
+
+def test_a_state_opened_read_only_never_writes_its_files(tmp_path: Path) -> None:
+    path = tmp_path / "dedup"
+    live = DedupState.open(path, flush_every=1)
+    DedupStage(live).process([article("a", STORY)])
+    live.flush()
+    before = {file.name: file.read_bytes() for file in tmp_path.iterdir()}
+    replaying = DedupState.open(path, read_only=True)
+    [again] = DedupStage(replaying).process([article("a", STORY)])
+    [fresh] = DedupStage(replaying).process([article("b", STORY, at=timedelta(minutes=5))])
+    replaying.close()
+    assert isinstance(again, UniqueArticle)
+    assert isinstance(fresh, DuplicateArticle)
+    assert {file.name: file.read_bytes() for file in tmp_path.iterdir()} == before
