@@ -18,8 +18,10 @@ def clean_article(
     removed_chars: int = 0,
     related: list[RelatedItem] | None = None,
     content_kind: ContentKind = "story",
+    words: int | None = None,
 ) -> CleanArticle:
-    """The clean record of `raw` with the given body and what was extracted with it."""
+    """The clean record of `raw` with the given body and what was extracted with it (`words`: the
+    body's `word_count`, when the caller has counted it already)."""
     return CleanArticle(
         id=article_id(raw),
         url=raw.url,
@@ -31,7 +33,7 @@ def clean_article(
         body=body,
         language=language,
         language_confidence=language_confidence,
-        word_count=word_count(body),
+        word_count=word_count(body) if words is None else words,
         content_kind=content_kind,
         removed_chars=removed_chars,
         related=related or [],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from services.clean.line_signals import is_page_furniture, signals_of
+from services.clean.line_signals import ends_sentence, is_page_furniture
 from services.messages import ContentKind
 from services.words import words
 
@@ -38,12 +38,14 @@ _SENTENCE_SPLIT = re.compile("(?<=[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4\u0964
 _SENTENCE_MARKS = ".!?\u2026\u3002\uff01\uff1f\u061f\u06d4\u0964\u0965"
 
 
-def is_row(line: str) -> bool:
-    """A line of a table: figures among names, or cells."""
+def is_row(line: str, word_count: int | None = None) -> bool:
+    """A line of a table: figures among names, or cells. `word_count`: the line's words, when counted."""
     if _CELL.search(line):
         return True
     figures = len(_FIGURE.findall(line))
-    return figures >= _MIN_ROW_FIGURES and figures >= _MIN_ROW_FIGURE_SHARE * len(words(line))
+    if figures < _MIN_ROW_FIGURES:
+        return False
+    return figures >= _MIN_ROW_FIGURE_SHARE * (len(words(line)) if word_count is None else word_count)
 
 
 def _sentences(text: str) -> list[str]:
@@ -61,13 +63,17 @@ def content_kind(paragraphs: list[str]) -> ContentKind:
     lines = [line for line in paragraphs if line.strip()]
     if not lines:
         return "brief"
-    rows = sum(1 for line in lines if is_row(line))
+    # Each line's words are counted once: counting is most of this function's cost.
+    counts = [len(words(line)) for line in lines]
+    row = [is_row(line, count) for line, count in zip(lines, counts, strict=True)]
+    rows = sum(row)
     if rows >= _MIN_ROWS and rows >= _TABLE_SHARE * len(lines):
         return "table"
-    items = sum(1 for line in lines if not is_row(line) and not signals_of(line).sentence_end and len(words(line)) <= 12)
+    shapes = zip(lines, counts, row, strict=True)
+    items = sum(1 for line, count, is_a_row in shapes if count <= 12 and not is_a_row and not ends_sentence(line))
     if len(lines) >= _MIN_LISTING_LINES and items >= _LISTING_SHARE * len(lines):
         return "listing"
-    total = sum(len(words(line)) for line in lines)
+    total = sum(counts)
     return "brief" if total < _MAX_BRIEF_WORDS else "story"
 
 

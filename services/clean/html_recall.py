@@ -21,7 +21,7 @@ def _words(lines: list[str]) -> int:
 
 
 def _prose_words(lines: list[str]) -> int:
-    return sum(signals_of(line).words for line in lines if content_score(signals_of(line)) > 0)
+    return sum(signals.words for signals in map(signals_of, lines) if content_score(signals) > 0)
 
 
 def complete_paragraphs(paragraphs: list[str], page_lines: list[str], flat: list[str], *, min_words: int) -> list[str]:

@@ -39,7 +39,8 @@ class LineSignals(NamedTuple):
     ad_marker: bool  # "Advertisement": chrome that interrupts the article without ending it
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
+    """Whether the line ends in a sentence mark of any script, closing quotes and brackets aside."""
     return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
@@ -51,7 +52,7 @@ def signals_of(line: str) -> LineSignals:
     short = words <= 12
     # A line this long is never only chrome, whatever it starts with ("We use cookies... <article>").
     chrome, section_end, ad_marker = phrase_kinds(folded) if words <= _MAX_CHROME_WORDS else (False, False, False)
-    sentence_end = _ends_sentence(line)
+    sentence_end = ends_sentence(line)
     return LineSignals(
         words=words,
         sentence_end=sentence_end,

@@ -171,4 +171,5 @@ class CleanStage:
             removed_chars=max(0, len(extracted.source_text) - len(body)),
             related=extracted.related,
             content_kind=content_kind(paragraphs),
+            words=words,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import regex
 
@@ -68,3 +70,32 @@ def test_empty_and_punctuation_only() -> None:
     assert word_count("") == 0
     assert word_count("。，！？ — …") == 0
     assert words("") == []
+
+
+def test_spaced_text_of_any_characters_gets_the_words_of_unicode_word_characters() -> None:
+    # Most lines take a faster path than the `regex` module; whatever characters a line holds, the
+    # words must be those of `regex`'s Unicode \w (combining marks, superscripts, letters newer than
+    # Python's Unicode, symbols, unassigned code points and astral planes included).
+    rng = random.Random(11)  # noqa: S311 - reproducible test text, not security
+    pools = [
+        range(0x20, 0x7F),  # ASCII
+        range(0xA0, 0x250),  # Latin-1 and Latin Extended: "²", "½", "é"
+        range(0x300, 0x370),  # combining marks
+        range(0x370, 0x800),  # Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana
+        range(0x900, 0xE00),  # Indic scripts with their vowel signs
+        range(0x1E00, 0x2200),  # Latin Extended Additional, Greek Extended, punctuation, letterlike symbols
+        range(0xAC00, 0xAD00),  # Hangul
+        range(0xFE00, 0xFF00),  # variation selectors, presentation forms
+        range(0x10000, 0x10400),  # Linear B and other astral letters
+        range(0x1F300, 0x1F400),  # emoji
+        range(0xE0000, 0xE0080),  # tags
+    ]
+    spaces = " ,.\n"
+    for _ in range(3000):
+        chosen = rng.sample(pools, rng.randint(1, 3))
+        text = "".join(
+            rng.choice(spaces) if rng.random() < 0.15 else chr(rng.choice(rng.choice(chosen))) for _ in range(rng.randint(0, 40))
+        )
+        if has_unspaced(text):
+            continue
+        assert words(text) == regex.findall(r"\w+", text), ascii(text)
