@@ -27,10 +27,15 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 # UTF-8 read as Latin-1/Windows-1252 (or -1251) turns a lead byte into one of these letters
 # followed by a symbol from the continuation-byte range: a cheap gate before ftfy's full check.
-_MAYBE_MOJIBAKE = re.compile(
-    "[\u00c2-\u00f4\u0420\u0421][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u0400-\u045f]"
+_CONTINUATION_CLASS = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u0400-\u045f"
 )
+# Windows-1251 reads the Cyrillic lead bytes D0 and D1 as "Р" and "С", and the continuation bytes
+# never as the basic letters А-я (those are C0-FF): without that exception every Russian text
+# ("Сегодня", "Россия") would pass the gate and pay for ftfy's full check, the stage's costliest
+# regular expression.
+_MAYBE_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION_CLASS}]|[\u0420\u0421](?![\u0410-\u044f])[{_CONTINUATION_CLASS}]")
 # Surrogate code points: a pair escaped separately (ftfy joins it) or a lone half (cannot be encoded).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # What a UTF-8 continuation byte (0x80-0xBF) becomes when read as Windows-1252 or Latin-1.

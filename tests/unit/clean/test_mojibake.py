@@ -87,3 +87,15 @@ def test_the_repair_on_real_article_bodies(shared_data: Path) -> None:
     assert shares["windows-1252"] >= 0.999
     assert shares["windows-1252 twice"] >= 0.999
     assert shares[DROPPED] >= 0.998
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сегодня в Москве открылась выставка «Россия», сообщил мэр.",
+        "Ёлка, съезд и Љубљана: Ђорђе рассказал о Ћирилице и джазе «Џез».",
+    ],
+)
+def test_cyrillic_read_as_windows_1251_is_repaired_and_correct_cyrillic_is_left_alone(text: str) -> None:
+    assert fix_mojibake(text.encode("utf-8").decode("cp1251")) == text
+    assert fix_mojibake(text) == text
