@@ -231,7 +231,8 @@ def _kafka_failure(error: Exception, settings: Settings) -> int:
 
     log = structlog.get_logger("newsflow.cli")
     if isinstance(error, AUTHORIZATION_ERRORS):
-        error = AccessDenied(denial(error, topic_operation="Describe"), settings.kafka_sasl_username)
+        # Where the refusal came from is unknown here: say what was refused, not which operation.
+        error = AccessDenied(denial(error, topic_operation="access"), settings.kafka_sasl_username)
     if isinstance(error, AccessDenied):
         refused = error.denial
         log.error(

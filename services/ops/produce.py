@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, denial
 from services.chassis.kafka import make_producer
 from services.ids import article_id
 from services.messages import RawArticle
@@ -46,6 +47,8 @@ async def produce_lines(settings: Settings, bootstrap: str, topic: str, lines: I
         for future in pending:
             await future
         return len(pending)
+    except AUTHORIZATION_ERRORS as error:
+        raise AccessDenied(denial(error, topic_operation="Write"), settings.kafka_sasl_username) from error
     finally:
         await producer.stop()
 

@@ -185,11 +185,14 @@ def test_a_stage_without_write_on_its_output_says_which_topic_and_operation_and_
     assert any(line["event"] == "service_started" for line in lines) is sees_the_topic
 
 
-def _topics_create(kafka: SecuredKafka, environment: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+def _newsflow(
+    kafka: SecuredKafka, environment: dict[str, str], *command: str
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+    """A one-shot newsflow command (default `topics create`) with only the given Kafka settings; its JSON log lines."""
     # The parent's environment without any Kafka variable, so only what the drill sets applies.
     base = {key: value for key, value in os.environ.items() if not key.startswith(("NEWSFLOW_KAFKA", "KAFKA_"))}
     completed = subprocess.run(
-        [*NEWSFLOW, "topics", "create"],
+        [*NEWSFLOW, *(command or ("topics", "create"))],
         env={**base, "NEWSFLOW_LOG_FORMAT": "json", "NEWSFLOW_TOPIC_PREFIX": f"sec-{uuid.uuid4().hex[:8]}.", **environment},
         capture_output=True,
         text=True,
@@ -212,25 +215,35 @@ def _one_reason(completed: subprocess.CompletedProcess[str], lines: list[dict[st
 
 def test_a_wrong_password_is_refused_with_one_clear_line(secured_kafka: SecuredKafka) -> None:
     wrong = f"not-{uuid.uuid4().hex}"
-    completed, lines = _topics_create(secured_kafka, secured_kafka.environment("clean", password=wrong))
+    completed, lines = _newsflow(secured_kafka, secured_kafka.environment("clean", password=wrong))
     assert "SASL authentication of user 'clean' failed" in _one_reason(completed, lines)
     assert wrong not in completed.stderr + completed.stdout
 
 
 def test_an_unknown_ca_is_refused_with_one_clear_line(secured_kafka: SecuredKafka) -> None:
     environment = {k: v for k, v in secured_kafka.environment("clean").items() if k != "NEWSFLOW_KAFKA_SSL_CAFILE"}
-    completed, lines = _topics_create(secured_kafka, environment)
+    completed, lines = _newsflow(secured_kafka, environment)
     assert "is not trusted" in _one_reason(completed, lines)
 
 
 def test_plaintext_connections_to_the_tls_listener_are_refused(secured_kafka: SecuredKafka) -> None:
-    completed, lines = _topics_create(secured_kafka, {"KAFKA_BOOTSTRAP_SERVERS": secured_kafka.bootstrap})
+    completed, lines = _newsflow(secured_kafka, {"KAFKA_BOOTSTRAP_SERVERS": secured_kafka.bootstrap})
     assert "needs NEWSFLOW_KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL" in _one_reason(completed, lines)
     assert not completed.stdout  # nothing was created
 
 
 def test_a_stage_principal_may_not_create_topics(secured_kafka: SecuredKafka) -> None:
-    completed, lines = _topics_create(secured_kafka, secured_kafka.environment("clean"))
+    completed, lines = _newsflow(secured_kafka, secured_kafka.environment("clean"))
     assert completed.returncode == 3, completed.stderr
     (refusal,) = [line for line in lines if line["event"] == "not_authorized"]
     assert (refusal["principal"], refusal["operation"], refusal["resource"]) == ("clean", "Create", "topic")
+
+
+def test_a_stage_principal_may_not_publish_raw_events(secured_kafka: SecuredKafka) -> None:
+    prefix = f"sec-{uuid.uuid4().hex[:8]}."
+    _prepare(secured_kafka, prefix, [])
+    seeds = str(REPO_ROOT / "seeds" / "raw-events.jsonl")
+    completed, lines = _newsflow(secured_kafka, {**secured_kafka.environment("clean"), "NEWSFLOW_TOPIC_PREFIX": prefix}, "produce", seeds)
+    assert completed.returncode == 3, completed.stderr
+    (refusal,) = [line for line in lines if line["event"] == "not_authorized"]
+    assert (refusal["operation"], refusal["resource"], refusal["names"]) == ("Write", "topic", [f"{prefix}articles.raw"])
