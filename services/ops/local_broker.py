@@ -45,9 +45,13 @@ def ensure_bootstrap(settings: Settings) -> str:
 
 
 def _script(command: str, port: int, *, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return _script_args([command], port, stdin=stdin)
+
+
+def _script_args(args: list[str], port: int, *, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "NEWSFLOW_LOCAL_KAFKA_PORT": str(port), "NEWSFLOW_KAFKA_SECURITY": "sasl_ssl"}
     return subprocess.run(  # noqa: S603 - the project's own script, by absolute path
-        [shutil.which("bash") or "/bin/bash", str(LOCAL_KAFKA_SCRIPT), command],
+        [shutil.which("bash") or "/bin/bash", str(LOCAL_KAFKA_SCRIPT), *args],
         env=environment,
         input=stdin,
         capture_output=True,
@@ -93,6 +97,14 @@ class SecuredLocalKafka:
         completed = _script("acls", self.port, stdin=lines)
         if completed.returncode != 0:
             raise LocalKafkaError(f"kafka-acls failed:\n{completed.stderr}")
+
+    def tool(self, name: str, *args: str) -> str:
+        """Run one of Kafka's tools (`local-kafka.sh tool NAME`) as the admin user; returns what it printed."""
+        command = ["tool", name, "--bootstrap-server", self.bootstrap, "--command-config", str(self.secrets / "admin.properties"), *args]
+        completed = _script_args(command, self.port)
+        if completed.returncode != 0:
+            raise LocalKafkaError(f"{name} failed:\n{completed.stderr}")
+        return completed.stdout
 
     def stop(self) -> None:
         _script("stop", self.port)

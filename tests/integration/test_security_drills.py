@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pydantic import SecretStr
 
 from services.acls import Grant, pipeline_grants, stage_grants
 from services.bench import processes
+from services.chassis.access import diagnose_connection
 from services.chassis.admin import create_topics
 from services.chassis.kafka import aiokafka_options
 from services.ops.local_broker import SecuredLocalKafka as SecuredKafka
@@ -247,3 +249,33 @@ def test_a_stage_principal_may_not_publish_raw_events(secured_kafka: SecuredKafk
     assert completed.returncode == 3, completed.stderr
     (refusal,) = [line for line in lines if line["event"] == "not_authorized"]
     assert (refusal["operation"], refusal["resource"], refusal["names"]) == ("Write", "topic", [f"{prefix}articles.raw"])
+
+
+def test_a_rotated_password_takes_over_at_once_as_the_readme_says(secured_kafka: SecuredKafka) -> None:
+    """kafka-configs --alter (README "Rotating a password") on a user of its own: the old password is refused from then on."""
+    user = f"rotation-{uuid.uuid4().hex[:6]}"  # a user of its own: the other drills keep their passwords
+    old, new = f"old-{uuid.uuid4().hex}", f"new-{uuid.uuid4().hex}"
+
+    def alter(password: str) -> None:
+        secured_kafka.tool(
+            "ConfigCommand",
+            "--alter",
+            "--add-config",
+            f"SCRAM-SHA-512=[password={password}]",
+            "--entity-type",
+            "users",
+            "--entity-name",
+            user,
+        )
+
+    def refused(password: str) -> str | None:
+        settings = secured_kafka.settings_for(Settings(), "admin").model_copy(
+            update={"kafka_sasl_username": user, "kafka_sasl_password": SecretStr(password)}
+        )
+        return asyncio.run(diagnose_connection(settings, secured_kafka.bootstrap))
+
+    alter(old)
+    assert refused(old) is None
+    alter(new)
+    assert refused(new) is None
+    assert "wrong user name or password" in (refused(old) or "")
