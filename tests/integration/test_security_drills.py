@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from pydantic import SecretStr
 
 from services.acls import Grant, pipeline_grants, stage_grants
 from services.bench import processes
@@ -269,9 +268,7 @@ def test_a_rotated_password_takes_over_at_once_as_the_readme_says(secured_kafka:
         )
 
     def refused(password: str) -> str | None:
-        settings = secured_kafka.settings_for(Settings(), "admin").model_copy(
-            update={"kafka_sasl_username": user, "kafka_sasl_password": SecretStr(password)}
-        )
+        settings = Settings().for_secured_broker(secured_kafka.bootstrap, user, password, secured_kafka.ca_file)
         return asyncio.run(diagnose_connection(settings, secured_kafka.bootstrap))
 
     alter(old)
