@@ -9,7 +9,7 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 
-from aiokafka.conn import create_conn
+from aiokafka.conn import AIOKafkaConnection
 from aiokafka.errors import (
     ClusterAuthorizationFailedError,
     GroupAuthorizationFailedError,
@@ -112,11 +112,13 @@ async def diagnose_connection(settings: Settings, bootstrap: str) -> str | None:
     host, port = _first_address(bootstrap)
     options = aiokafka_options(settings)
     sasl = {key: value for key, value in options.items() if key.startswith("sasl")}
+    conn = AIOKafkaConnection(
+        host, port, security_protocol=settings.kafka_security_protocol, ssl_context=options.get("ssl_context"), **sasl
+    )
     try:
-        conn = await create_conn(
-            host, port, security_protocol=settings.kafka_security_protocol, ssl_context=options.get("ssl_context"), **sasl
-        )
+        await conn.connect()
     except (KafkaError, OSError) as error:
         return explain_connection_error(error, settings, f"{host}:{port}")
-    conn.close()
+    finally:
+        conn.close()  # also after a refused handshake, whose socket is open
     return None

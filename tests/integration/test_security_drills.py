@@ -53,6 +53,7 @@ async def _produce_as_admin(kafka: SecuredKafka, topic: str, records: list[tuple
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
+        await asyncio.sleep(0.2)  # lets the TLS close handshakes finish before the loop ends
 
 
 async def _read_committed(kafka: SecuredKafka, topics: list[str], expected: int, timeout_s: float) -> dict[str, Counter[str]]:
@@ -77,6 +78,7 @@ async def _read_committed(kafka: SecuredKafka, topics: list[str], expected: int,
             seen[partition.topic].update(record.key.decode() for record in records)
     finally:
         await consumer.stop()
+        await asyncio.sleep(0.2)  # lets the TLS close handshakes finish before the loop ends
     return seen
 
 
