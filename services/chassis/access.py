@@ -6,6 +6,7 @@ failed handshake as "Unable to bootstrap". These helpers turn both into one sent
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from dataclasses import dataclass
 
@@ -121,4 +122,6 @@ async def diagnose_connection(settings: Settings, bootstrap: str) -> str | None:
         return explain_connection_error(error, settings, f"{host}:{port}")
     finally:
         conn.close()  # also after a refused handshake, whose socket is open
+        # A TLS transport finishes closing on the loop: let it, or a caller's asyncio.run ends with it open.
+        await asyncio.sleep(0.2)
     return None
