@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from services.dedup.journal import append_durably, replace_durably
 from services.messages import CleanArticle
 
 
@@ -105,11 +105,7 @@ class HoldBuffer:
     def _write(self, lines: list[str]) -> None:
         if self._path is None or not lines:
             return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._path.open("a", encoding="utf-8") as handle:
-            handle.writelines(line + "\n" for line in lines)
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_durably(self._path, lines)
         self._lines_written += len(lines)
 
     def _rewrite(self) -> None:
@@ -117,13 +113,7 @@ class HoldBuffer:
         if self._path is None:
             return
         kept = [*self._released, *self._waiting]
-        temporary = self._path.with_name(self._path.name + ".tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.writelines(_held_line(item) + "\n" for item in kept)
-            handle.write(json.dumps({"watermark": self.watermark}) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self._path)
+        replace_durably(self._path, [*(_held_line(item) for item in kept), json.dumps({"watermark": self.watermark})])
         for item in kept:
             item.journalled = True
         self._lines_written = len(kept) + 1

@@ -46,23 +46,12 @@ class Journal:
         """Append lines to the journal and fsync it."""
         if not lines:
             return
-        # Opened per flush, so no handle outlives a crash or a test.
-        self.journal_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.journal_path.open("a", encoding="utf-8") as handle:
-            handle.writelines(line + "\n" for line in lines)
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_durably(self.journal_path, lines)
         self._journal_lines += len(lines)
 
     def compact(self, lines: Iterable[str]) -> None:
         """Replace snapshot and journal by one snapshot of `lines`, atomically (temp file + rename)."""
-        self.snapshot_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.snapshot_path.with_name(self.snapshot_path.name + ".tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.writelines(line + "\n" for line in lines)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.snapshot_path)
+        replace_durably(self.snapshot_path, lines)
         # A crash before this unlink leaves journal lines that are also in the snapshot; loading them again changes nothing.
         self.journal_path.unlink(missing_ok=True)
         self._journal_lines = 0
@@ -71,3 +60,23 @@ class Journal:
     def size_bytes(self) -> int:
         """Bytes on disk: snapshot plus journal."""
         return sum(file.stat().st_size for file in (self.snapshot_path, self.journal_path) if file.exists())
+
+
+def append_durably(path: Path, lines: Iterable[str]) -> None:
+    """Append lines to a file and fsync it; opened per call, so no handle outlives a crash or a test."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.writelines(line + "\n" for line in lines)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def replace_durably(path: Path, lines: Iterable[str]) -> None:
+    """Replace a file by `lines` atomically: a temp file, fsync, then rename over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.writelines(line + "\n" for line in lines)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
