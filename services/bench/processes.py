@@ -83,12 +83,12 @@ def role(pid: int) -> str:
 
 @dataclass
 class StageProcess:
-    """One `newsflow run` process with its own environment and log file."""
+    """One `newsflow run` process with its own environment and log file (the bench's and the drills')."""
 
-    name: str
-    stage: str | None
     environment: dict[str, str]
     log_path: Path
+    stage: str | None = None  # None runs every stage
+    name: str = "newsflow"
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -96,12 +96,14 @@ class StageProcess:
     def port(self) -> int:
         return int(self.environment["NEWSFLOW_HTTP_PORT"])
 
-    def start(self) -> None:
+    def start(self) -> StageProcess:
         self._log = self.log_path.open("ab")
         command = [sys.executable, "-m", "services.cli", "run", *(["--stage", self.stage] if self.stage else [])]
         self.process = subprocess.Popen(command, env=self.environment, cwd=REPO_ROOT, stdout=self._log, stderr=subprocess.STDOUT)  # noqa: S603 - our own CLI
+        return self
 
     def ready(self) -> bool:
+        """Whether /readyz answers 200 now; raises when the process has exited."""
         if self.process is None or self.process.poll() is not None:
             raise RuntimeError(f"{self.name} exited early (code {self.process.returncode if self.process else None}); see {self.log_path}")
         try:
@@ -109,6 +111,13 @@ class StageProcess:
                 return bool(response.status == 200)
         except (urllib.error.URLError, OSError):
             return False
+
+    def wait_ready(self, timeout_s: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not self.ready():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} not ready after {timeout_s}s; see {self.log_path}")
+            time.sleep(0.3)
 
     def peak_rss(self) -> list[dict[str, object]]:
         """Peak RSS of this process and of each process under it, with their roles."""
@@ -126,15 +135,36 @@ class StageProcess:
         pids = [self.process.pid, *descendants(self.process.pid)]
         return {pid: (f"{self.name} {role(pid)}", seconds) for pid in pids if (seconds := cpu_seconds(pid)) is not None}
 
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL after a grace period."""
+    def kill(self) -> None:
+        """kill -9: no shutdown code runs."""
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=_STOP_TIMEOUT_S)
+
+    def terminate(self, timeout_s: float = 45.0) -> tuple[int, float]:
+        """SIGTERM and wait; returns the exit code and how long the process took to leave."""
+        if self.process is None:
+            raise RuntimeError(f"{self.name} was never started")
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=timeout_s)
+        return code, time.monotonic() - started
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL after a grace period; closes the log."""
+        if self.process is not None and self.process.poll() is None:
             try:
-                self.process.wait(timeout=_STOP_TIMEOUT_S)
+                self.terminate(_STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=_STOP_TIMEOUT_S)
+                self.kill()
+        self._close_log()
+
+    def close(self) -> None:
+        """kill -9 if still running (a test's teardown), and close the log."""
+        self.kill()
+        self._close_log()
+
+    def _close_log(self) -> None:
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -76,7 +76,7 @@ def _processes(bench: Bench, config: Config, prefix: str, log_dir: Path) -> Proc
         name = f"{stage}-{number}"
         environment = stage_environment(bench.bootstrap, prefix, delivery=config.delivery, instance=f"{prefix}{name}", tag_workers=workers)
         environment.update(bench.stage_security.get(stage, {}))
-        members.append(StageProcess(name, stage, environment, log_dir / f"{name}.log"))
+        members.append(StageProcess(environment, log_dir / f"{name}.log", stage, name))
     return ProcessGroup(members)
 
 

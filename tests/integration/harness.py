@@ -6,22 +6,16 @@ import asyncio
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
 from services.bench import processes
-from tests.conftest import REPO_ROOT
 
 _SUBJECTS = [
     "council",
@@ -177,63 +171,12 @@ def report(drill: str, sent: int, accounting: Accounting) -> None:
     sys.stderr.write(json.dumps(line) + "\n")
 
 
-def peak_rss_mb(process: StageProcess) -> float:
+def peak_rss_mb(process: processes.StageProcess) -> float:
     """Peak resident memory of a running stage process (VmHWM), in MB."""
     assert process.process is not None
     peak = processes.peak_rss_mb(process.process.pid)
     assert peak is not None, "the stage process is gone"
     return peak
-
-
-@dataclass
-class StageProcess:
-    """One `newsflow run` process with its own settings; killed for sure when the test ends."""
-
-    environment: dict[str, str]
-    log_path: Path
-    stage: str | None = None
-    process: subprocess.Popen[bytes] | None = None
-    _log: IO[bytes] | None = None
-
-    def start(self) -> StageProcess:
-        self._log = self.log_path.open("ab")
-        command = [sys.executable, "-m", "services.cli", "run", *(["--stage", self.stage] if self.stage else [])]
-        self.process = subprocess.Popen(command, env=self.environment, cwd=REPO_ROOT, stdout=self._log, stderr=subprocess.STDOUT)
-        return self
-
-    def wait_ready(self, timeout_s: float = 120.0) -> None:
-        port = self.environment["NEWSFLOW_HTTP_PORT"]
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            assert self.process.poll() is None, f"newsflow run exited early; see {self.log_path}"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"not ready after {timeout_s}s; see {self.log_path}")
-
-    def kill(self) -> None:
-        """kill -9: no shutdown code runs."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=30)
-
-    def terminate(self, timeout_s: float = 45.0) -> tuple[int, float]:
-        """SIGTERM; returns the exit code and how long the process took to leave."""
-        assert self.process is not None
-        started = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=timeout_s)
-        return code, time.monotonic() - started
-
-    def close(self) -> None:
-        self.kill()
-        if self._log is not None:
-            self._log.close()
 
 
 def stage_environment(

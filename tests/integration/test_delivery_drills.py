@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import BaseModel
 
 from services.article_hooks import ArticleHooks
-from services.bench.processes import free_port
+from services.bench.processes import StageProcess, free_port
 from services.chassis.admin import create_topics
 from services.chassis.history import Record, read_topic
 from services.chassis.kafka import make_broker
@@ -98,7 +98,7 @@ def test_6_and_20_mb_raw_events_between_good_ones_are_dead_lettered_within_the_l
     ]
     port = free_port()
     environment = harness.stage_environment(kafka_bootstrap, topic_prefix, port, tmp_path)
-    process = harness.StageProcess(environment, tmp_path / "run.log", stage="clean").start()
+    process = StageProcess(environment, tmp_path / "run.log", stage="clean").start()
     try:
         process.wait_ready()
         asyncio.run(_send_in_order(kafka_bootstrap, topics.name("articles.raw"), records))
@@ -194,7 +194,7 @@ def test_lag_is_0_once_an_exactly_once_pipeline_goes_idle(kafka_bootstrap: str, 
     port = free_port()
     environment = harness.stage_environment(kafka_bootstrap, topic_prefix, port, tmp_path)
     environment["NEWSFLOW_LAG_INTERVAL_S"] = "1"
-    process = harness.StageProcess(environment, tmp_path / "run.log", stage="clean,dedup").start()
+    process = StageProcess(environment, tmp_path / "run.log", stage="clean,dedup").start()
     try:
         process.wait_ready()
         asyncio.run(harness.produce(kafka_bootstrap, f"{topic_prefix}articles.raw", events))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from services.bench.processes import free_port
+from services.bench.processes import StageProcess, free_port
 from services.chassis.admin import create_topics
 from services.settings import Settings
 from services.topics import Topics
@@ -27,12 +27,12 @@ EVENTS = 2_000
 
 
 @pytest.fixture
-def drill(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> Iterator[tuple[list[bytes], list[str], list[harness.StageProcess]]]:
+def drill(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> Iterator[tuple[list[bytes], list[str], list[StageProcess]]]:
     """Topics made, the stream published, and a list that the test fills with processes (all killed at the end)."""
     asyncio.run(create_topics(Settings(topic_prefix=topic_prefix), kafka_bootstrap, Topics(topic_prefix).all()))
     events = harness.drill_events(EVENTS)
     outputs = [f"{topic_prefix}articles.{name}" for name in ("enriched", "duplicates", "dlq")]
-    processes: list[harness.StageProcess] = []
+    processes: list[StageProcess] = []
     try:
         yield events, outputs, processes
     finally:
@@ -40,8 +40,8 @@ def drill(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> Iterator[t
             process.close()
 
 
-def _start(processes: list[harness.StageProcess], environment: dict[str, str], log: Path, stage: str | None = None) -> harness.StageProcess:
-    process = harness.StageProcess(environment, log, stage).start()
+def _start(processes: list[StageProcess], environment: dict[str, str], log: Path, stage: str | None = None) -> StageProcess:
+    process = StageProcess(environment, log, stage).start()
     processes.append(process)
     return process
 
@@ -52,7 +52,7 @@ def _ids(events: list[bytes]) -> set[str]:
 
 @pytest.mark.parametrize("delivery", ["exactly-once", "at-least-once"])
 def test_kill_9_mid_stream_then_restart_loses_nothing(
-    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path, delivery: str
+    drill: tuple[list[bytes], list[str], list[StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path, delivery: str
 ) -> None:
     events, outputs, processes = drill
     environment = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path, delivery=delivery)
@@ -72,7 +72,7 @@ def test_kill_9_mid_stream_then_restart_loses_nothing(
 
 
 def test_sigterm_finishes_the_batch_leaves_in_bounded_time_and_restart_doubles_nothing(
-    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+    drill: tuple[list[bytes], list[str], list[StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     events, outputs, processes = drill
     environment = harness.stage_environment(kafka_bootstrap, topic_prefix, free_port(), tmp_path)
@@ -92,7 +92,7 @@ def test_sigterm_finishes_the_batch_leaves_in_bounded_time_and_restart_doubles_n
 
 
 def test_a_second_instance_joining_and_leaving_mid_stream_loses_and_doubles_nothing(
-    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+    drill: tuple[list[bytes], list[str], list[StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     events, outputs, processes = drill
     # Clean and tag scale out; dedup keeps one instance (its state is in-process here).
@@ -130,7 +130,7 @@ def test_topics_command_is_idempotent(kafka_bootstrap: str, topic_prefix: str) -
 
 
 def test_an_instance_fenced_by_a_newer_one_with_its_id_stops_and_nothing_doubles(
-    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+    drill: tuple[list[bytes], list[str], list[StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     events, _, processes = drill
     outputs = [f"{topic_prefix}articles.clean", f"{topic_prefix}articles.dlq"]
@@ -151,7 +151,7 @@ def test_an_instance_fenced_by_a_newer_one_with_its_id_stops_and_nothing_doubles
 
 
 def test_dedup_killed_mid_stream_remembers_what_it_saw_after_restart(
-    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+    drill: tuple[list[bytes], list[str], list[StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     events, _, processes = drill
     originals = events[:300]
@@ -177,11 +177,11 @@ def test_dedup_killed_mid_stream_remembers_what_it_saw_after_restart(
 
 
 def test_two_instances_of_each_stage_one_of_each_killed_mid_stream_lose_and_double_nothing(
-    drill: tuple[list[bytes], list[str], list[harness.StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+    drill: tuple[list[bytes], list[str], list[StageProcess]], kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     events, outputs, processes = drill
     events = events[:600]
-    instances: dict[tuple[str, str], harness.StageProcess] = {}
+    instances: dict[tuple[str, str], StageProcess] = {}
     for stage in ("clean", "dedup", "tag"):
         for instance in ("a", "b"):
             state = tmp_path / f"{stage}-{instance}"  # each dedup instance keeps its own state file

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from services.bench.processes import free_port
+from services.bench.processes import StageProcess, free_port
 from services.chassis.admin import create_topics
 from services.ops.local_broker import LOCAL_KAFKA_SCRIPT, ensure_bootstrap
 from services.settings import Settings
@@ -61,7 +61,7 @@ def test_a_30_s_broker_outage_longer_than_the_transaction_timeout_loses_nothing_
     # Transactions open when the broker went away time out on it (10 s) long before it comes back (30 s).
     environment["NEWSFLOW_TRANSACTION_TIMEOUT_MS"] = "10000"
     log_path = tmp_path / "run.log"
-    process = harness.StageProcess(environment, log_path).start()
+    process = StageProcess(environment, log_path).start()
     try:
         process.wait_ready()
         asyncio.run(harness.produce(own_broker, f"{topic_prefix}articles.raw", events))
@@ -98,7 +98,7 @@ def test_a_flood_of_5_mb_articles_keeps_memory_bounded(own_broker: str, topic_pr
     outputs = [f"{topic_prefix}articles.{name}" for name in ("clean", "dlq")]
     environment = harness.stage_environment(own_broker, topic_prefix, free_port(), tmp_path)
     environment["NEWSFLOW_FETCH_MAX_BYTES"] = str(16 * 1024 * 1024)
-    process = harness.StageProcess(environment, tmp_path / "run.log", stage="clean").start()
+    process = StageProcess(environment, tmp_path / "run.log", stage="clean").start()
     try:
         process.wait_ready()
         asyncio.run(harness.produce(own_broker, f"{topic_prefix}articles.raw", events, max_request_size=8 * 1024 * 1024))

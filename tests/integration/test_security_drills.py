@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from services.acls import Grant, pipeline_grants, stage_grants
 from services.bench import processes
+from services.bench.processes import StageProcess
 from services.chassis.access import diagnose_connection
 from services.chassis.admin import create_topics
 from services.chassis.kafka import aiokafka_options
@@ -27,7 +28,7 @@ from services.ops.local_broker import SecuredLocalKafka as SecuredKafka
 from services.settings import Settings
 from services.topics import STAGE_ORDER, Topics
 from tests.conftest import REPO_ROOT
-from tests.integration.harness import StageProcess, drill_events, stage_environment
+from tests.integration.harness import drill_events, stage_environment
 
 pytestmark = pytest.mark.integration
 
