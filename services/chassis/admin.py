@@ -1,4 +1,4 @@
-"""Topic and group administration: wait for a broker, create topics idempotently, list partitions, read committed offsets."""
+"""Topic and group administration: wait for a broker and its coordinators, create topics, list partitions, read committed offsets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import asyncio
 import time
 
 import structlog
-from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.errors import (
+    CoordinatorLoadInProgressError,
+    CoordinatorNotAvailableError,
+    NotCoordinatorError,
+    TopicAlreadyExistsError,
+    for_code,
+)
 
 from services.chassis.access import AUTHORIZATION_ERRORS, AccessDenied, Denial, denial
 from services.chassis.kafka import KafkaError, NewTopic, TopicPartition, make_admin
@@ -110,6 +116,46 @@ async def committed_offsets(
     finally:
         await admin.close()
     return {tp: (meta.offset, meta.metadata) for tp, meta in committed.items() if meta is not None and meta.offset >= 0}
+
+
+# What a coordinator answers while its internal topic is being created or loaded.
+_COORDINATOR_STARTING = (CoordinatorNotAvailableError, NotCoordinatorError, CoordinatorLoadInProgressError)
+_GROUP, _TRANSACTION = 0, 1  # FindCoordinator key types
+
+
+async def wait_for_coordinators(
+    settings: Settings, bootstrap: str, *, groups: list[str], transactional_ids: list[str], deadline_s: float, pause_s: float = 0.5
+) -> bool:
+    """Return once the broker names a coordinator for every consumer group and transactional id (True), or at the deadline (False).
+
+    On a fresh broker the first such question creates `__consumer_offsets` (or `__transaction_state`), and
+    the answer is "not available" until its partitions have a leader; consumers that ask meanwhile log
+    errors. Asking here first, quietly, keeps a healthy start-up free of them. Any other answer (a refusal,
+    a timeout) is left to the consumers and producers, which report it with its context.
+    """
+    wanted = [(key, _GROUP) for key in groups] + [(key, _TRANSACTION) for key in transactional_ids]
+    started = time.monotonic()
+    admin = make_admin(settings, bootstrap)
+    try:
+        await admin.start()
+        while wanted:
+            key, kind = wanted[0]
+            try:
+                await admin.find_coordinator(key, kind)
+            except _COORDINATOR_STARTING:
+                if time.monotonic() - started >= deadline_s:
+                    log.info("coordinator_wait_gave_up", waited_s=round(time.monotonic() - started, 1), key=key)
+                    return False
+                await asyncio.sleep(pause_s)
+                continue
+            except KafkaError:
+                pass  # not a start-up state: the client that needs this coordinator reports it
+            wanted.pop(0)
+    except KafkaError:
+        return False
+    finally:
+        await admin.close()
+    return True
 
 
 class BrokerUnreachableError(RuntimeError):

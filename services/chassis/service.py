@@ -16,7 +16,7 @@ from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.middlewares import AckPolicy
 
 from services.chassis.access import AUTHORIZATION_ERRORS, Denial, denial
-from services.chassis.admin import wait_for_broker
+from services.chassis.admin import wait_for_broker, wait_for_coordinators
 from services.chassis.delivery import AtLeastOnce, Delivered, Delivery, ExactlyOnce
 from services.chassis.envelope import Inbound, Outbound
 from services.chassis.health import HealthApp, all_ready, make_server
@@ -27,6 +27,9 @@ from services.chassis.stuck import StuckWatch
 from services.messages import Lineage
 from services.settings import Settings
 from services.stage import Readiness
+
+# Long enough for a fresh broker to create its internal topics; past it the clients wait on their own.
+_COORDINATOR_WAIT_S = 30.0
 
 log = structlog.get_logger("newsflow.service")
 
@@ -84,8 +87,9 @@ class StageService:
         self._in_flight: Counter[tuple[str, str, int]] = Counter()
         self._subscribers: dict[str, BatchSubscriber] = {}
         self._deliveries: dict[str, Delivery] = {}
+        self._group_ids = {runner.name: f"{settings.group_prefix}.{runner.name}" for runner in runners}
         for runner in runners:
-            group_id = f"{settings.group_prefix}.{runner.name}"
+            group_id = self._group_ids[runner.name]
             self._deliveries[runner.name] = self._delivery(group_id, runner.name, bootstrap)
             self._subscribers[runner.name] = self._subscribe(runner, group_id)
         self._runners = list(runners)
@@ -115,7 +119,10 @@ class StageService:
             return AtLeastOnce(self._broker)
         if bootstrap is None:
             raise ValueError("exactly-once delivery needs the bootstrap address for its transactional producer")
-        return ExactlyOnce(self._settings, bootstrap, group_id=group_id, transactional_id=f"{group_id}.{self._settings.instance_id}")
+        return ExactlyOnce(self._settings, bootstrap, group_id=group_id, transactional_id=self._transactional_id(group_id))
+
+    def _transactional_id(self, group_id: str) -> str:
+        return f"{group_id}.{self._settings.instance_id}"
 
     def _subscribe(self, runner: StageRunner, group_id: str) -> BatchSubscriber:
         in_flight_lock = asyncio.Lock()
@@ -283,6 +290,15 @@ class StageService:
         if self._bootstrap is not None:
             self._broker_state = "waiting for the broker"
             await wait_for_broker(self._settings, self._bootstrap, deadline_s=self._settings.broker_wait_s)
+            await wait_for_coordinators(
+                self._settings,
+                self._bootstrap,
+                groups=list(self._group_ids.values()),
+                transactional_ids=[self._transactional_id(group) for group in self._group_ids.values()]
+                if self._settings.delivery == "exactly-once"
+                else [],
+                deadline_s=_COORDINATOR_WAIT_S,
+            )
         if prepare is not None:
             await prepare()
         for delivery in self._deliveries.values():
