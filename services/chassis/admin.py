@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
 import structlog
 from aiokafka.errors import (
@@ -130,8 +131,9 @@ async def wait_for_coordinators(
 
     On a fresh broker the first such question creates `__consumer_offsets` (or `__transaction_state`), and
     the answer is "not available" until its partitions have a leader; consumers that ask meanwhile log
-    errors. Asking here first, quietly, keeps a healthy start-up free of them. Any other answer (a refusal,
-    a timeout) is left to the consumers and producers, which report it with its context.
+    errors. Asking here first, quietly, keeps a healthy start-up free of them. A refusal raises `AccessDenied`
+    naming the group or transactional id that lacks its ACL; any other error is left to the consumers and
+    producers, which report it with its context.
     """
     wanted = [(key, _GROUP) for key in groups] + [(key, _TRANSACTION) for key in transactional_ids]
     started = time.monotonic()
@@ -148,9 +150,15 @@ async def wait_for_coordinators(
                     return False
                 await asyncio.sleep(pause_s)
                 continue
+            except AUTHORIZATION_ERRORS as error:
+                # FindCoordinator needs Describe on the group or transactional id, which the stage's Read or Write implies.
+                refused = denial(error, topic_operation="Read")
+                raise AccessDenied(replace(refused, names=(key,)), settings.kafka_sasl_username) from error
             except KafkaError:
                 pass  # not a start-up state: the client that needs this coordinator reports it
             wanted.pop(0)
+    except AccessDenied:
+        raise
     except KafkaError:
         return False
     finally:

@@ -152,6 +152,38 @@ def _unique_articles(prefix: str, count: int) -> list[tuple[bytes, bytes]]:
     return [(line["key"].encode(), json.dumps(line["value"]).encode()) for line in lines if line["topic"].endswith("articles.unique")]
 
 
+def _run_tag_without(
+    kafka: SecuredKafka, tmp_path: Path, prefix: str, missing: tuple[str, str], extra: list[Grant]
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+    """`newsflow run --stage tag` on `prefix`, granted what tag needs except resource `missing`, plus `extra`; its run and JSON logs."""
+    topics = Topics(prefix)
+    resource = (missing[0], topics.name(missing[1]) if missing[0] == "topic" else f"{prefix}group.{missing[1]}")
+    grants = [
+        Grant(g.principal, g.operation, tuple(r for r in g.resources if r != resource), g.prefixed)
+        for g in stage_grants("tag", topics, f"{prefix}group", "tag")
+    ]
+    _prepare(kafka, prefix, [*grants, *extra])
+    asyncio.run(_produce_as_admin(kafka, topics.input_of("tag"), _unique_articles(prefix, 3)))
+    environment = {
+        **stage_environment(kafka.bootstrap, prefix, processes.free_port(), tmp_path),
+        **kafka.environment("tag"),
+        "NEWSFLOW_LOG_LEVEL": "info",
+    }
+    completed = subprocess.run(
+        [*NEWSFLOW, "run", "--stage", "tag"], env=environment, capture_output=True, text=True, timeout=300, cwd=REPO_ROOT, check=False
+    )
+    return completed, [json.loads(line) for line in completed.stderr.splitlines() if line.startswith("{")]
+
+
+def _the_one_refusal(completed: subprocess.CompletedProcess[str], lines: list[dict[str, Any]]) -> tuple[str, str, list[str]]:
+    assert completed.returncode == 3, completed.stderr[-2000:]
+    refusals = [line for line in lines if line["event"] == "not_authorized"]
+    assert len(refusals) == 1, completed.stderr[-2000:]
+    assert refusals[0]["principal"] == "tag"
+    assert not [line for line in lines if line["event"] == "batch_failed"]  # no retry loop
+    return refusals[0]["operation"], refusals[0]["resource"], refusals[0]["names"]
+
+
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("sees_the_topic", [False, True], ids=["no-acl-on-enriched", "describe-only-on-enriched"])
 def test_a_stage_without_write_on_its_output_says_which_topic_and_operation_and_exits(
@@ -159,34 +191,18 @@ def test_a_stage_without_write_on_its_output_says_which_topic_and_operation_and_
 ) -> None:
     """Without any ACL on its output the stage refuses to start; with Describe only, its first publish is refused."""
     prefix = f"sec-{uuid.uuid4().hex[:8]}."
-    group = f"{prefix}group"
-    topics = Topics(prefix)
-    enriched = topics.name("articles.enriched")
-    # tag's own grants, except that Write covers the dead-letter topic only.
-    grants = [
-        Grant(g.principal, g.operation, tuple(r for r in g.resources if r != ("topic", enriched)), g.prefixed)
-        for g in stage_grants("tag", topics, group, "tag")
-    ]
-    if sees_the_topic:
-        grants.append(Grant("User:tag", "Describe", (("topic", enriched),)))
-    _prepare(secured_kafka, prefix, grants)
-    asyncio.run(_produce_as_admin(secured_kafka, topics.input_of("tag"), _unique_articles(prefix, 3)))
-    environment = {
-        **stage_environment(secured_kafka.bootstrap, prefix, processes.free_port(), tmp_path),
-        **secured_kafka.environment("tag"),
-        "NEWSFLOW_LOG_LEVEL": "info",
-    }
-    completed = subprocess.run(
-        [*NEWSFLOW, "run", "--stage", "tag"], env=environment, capture_output=True, text=True, timeout=300, cwd=REPO_ROOT, check=False
-    )
-    assert completed.returncode == 3, completed.stderr[-2000:]
-    lines = [json.loads(line) for line in completed.stderr.splitlines() if line.startswith("{")]
-    refusals = [line for line in lines if line["event"] == "not_authorized"]
-    assert len(refusals) == 1, completed.stderr[-2000:]
-    assert (refusals[0]["operation"], refusals[0]["resource"], refusals[0]["names"]) == ("Write", "topic", [enriched])
-    assert refusals[0]["principal"] == "tag"
-    assert not [line for line in lines if line["event"] == "batch_failed"]  # no retry loop
+    describe = [Grant("User:tag", "Describe", (("topic", f"{prefix}articles.enriched"),))] if sees_the_topic else []
+    completed, lines = _run_tag_without(secured_kafka, tmp_path, prefix, ("topic", "articles.enriched"), describe)
+    assert _the_one_refusal(completed, lines) == ("Write", "topic", [f"{prefix}articles.enriched"])
     assert any(line["event"] == "service_started" for line in lines) is sees_the_topic
+
+
+@pytest.mark.timeout(600)
+def test_a_stage_without_read_on_its_consumer_group_says_which_group_and_exits(secured_kafka: SecuredKafka, tmp_path: Path) -> None:
+    prefix = f"sec-{uuid.uuid4().hex[:8]}."
+    completed, lines = _run_tag_without(secured_kafka, tmp_path, prefix, ("group", "tag"), [])
+    assert _the_one_refusal(completed, lines) == ("Read", "group", [f"{prefix}group.tag"])
+    assert not any(line["event"] == "service_started" for line in lines)
 
 
 def _newsflow(

@@ -6,9 +6,10 @@ import asyncio
 from collections import deque
 
 import pytest
-from aiokafka.errors import CoordinatorNotAvailableError, GroupAuthorizationFailedError, KafkaError
+from aiokafka.errors import CoordinatorNotAvailableError, GroupAuthorizationFailedError, KafkaError, TransactionalIdAuthorizationFailed
 
 from services.chassis import admin
+from services.chassis.access import AccessDenied
 from services.settings import Settings
 
 
@@ -50,8 +51,30 @@ def test_asks_again_while_the_coordinator_is_starting_then_for_each_group_and_tr
     assert scripted.closed
 
 
-def test_a_refusal_is_left_to_the_stage_clients_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
-    scripted = _ScriptedAdmin([GroupAuthorizationFailedError(), 1, 1])
+@pytest.mark.parametrize(
+    ("refusal", "answers_before", "named"),
+    [
+        (GroupAuthorizationFailedError(), [1], ("Read", "group", ("g.dedup",))),
+        (TransactionalIdAuthorizationFailed(), [1, 1], ("Write", "transactional-id", ("g.clean.a",))),
+    ],
+    ids=["group", "transactional-id"],
+)
+def test_a_refusal_names_the_group_or_transactional_id_without_its_acl(
+    monkeypatch: pytest.MonkeyPatch, refusal: KafkaError, answers_before: list[int], named: tuple[str, str, tuple[str, ...]]
+) -> None:
+    scripted = _ScriptedAdmin([*answers_before, refusal])
+
+    with pytest.raises(AccessDenied) as raised:
+        _wait(scripted, monkeypatch)
+
+    refused = raised.value.denial
+    assert (refused.operation, refused.resource, refused.names) == named
+    assert len(scripted.asked) == len(answers_before) + 1  # not asked again: retrying cannot help
+    assert scripted.closed
+
+
+def test_other_errors_are_left_to_the_stage_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    scripted = _ScriptedAdmin([KafkaError("request timed out"), 1, 1])
 
     assert _wait(scripted, monkeypatch) is True
     assert [key for key, _ in scripted.asked] == ["g.clean", "g.dedup", "g.clean.a"]
