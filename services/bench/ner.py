@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
-from services.tag.bench import LanguageText, measure_bare_pipe, measure_stage, model_memory
+from services.bench.french import french_bodies
+from services.tag.bench import LanguageText, measure_bare_pipe, model_memory, stage_against_bare
 
 
 def bare_ner_one_core(texts: Sequence[LanguageText]) -> dict[str, float]:
@@ -40,33 +42,36 @@ def per_article(figures: dict[str, float], taggable_share: float) -> dict[str, f
 
 
 # Enough bodies for a stable rate (tens of thousands of tokens) without doubling the bench's model time.
-_PER_MODEL_TEXTS = 200
+_PER_MODEL_TEXTS = 160
+# Languages the corpus has no pages in: bodies written in the language for the bench.
+_WRITTEN_BODIES: dict[str, Callable[[int], list[str]]] = {"fr": french_bodies}
 
 
-def _one_model(language: str, texts: Sequence[str]) -> dict[str, float]:
-    """In a fresh process: the model's resident memory, then bare NER and the whole TagStage over the texts, read in `language`."""
+def model_bodies(language: str, items: Sequence[LanguageText], count: int = _PER_MODEL_TEXTS) -> tuple[list[str], str]:
+    """Up to `count` bodies in `language` and where they come from: the corpus's, else ones written for the bench."""
+    corpus = [text for lang, text in items if lang == language][:count]
+    if corpus or language not in _WRITTEN_BODIES:
+        return corpus, "corpus"
+    return _WRITTEN_BODIES[language](count), "written for the bench"
+
+
+def _one_model(language: str, texts: Sequence[str], rounds: int) -> dict[str, Any]:
+    """In a fresh process: the model's resident memory, then the whole TagStage against bare NER over the texts."""
     memory = model_memory(language)
-    items = [(language, text) for text in texts]
-    bare = measure_bare_pipe(items, repeats=1)
-    stage = measure_stage(items, repeats=1)
-    return {
-        "model_rss_mb": memory["model_rss_mb"],
-        "bare_tokens_per_s": bare["tokens_per_s"],
-        "stage_tokens_per_s": stage["tokens_per_s"],
-        "stage_vs_bare": round(stage["tokens_per_s"] / bare["tokens_per_s"], 3) if bare["tokens_per_s"] else 0.0,
-    }
+    return {"model_rss_mb": memory["model_rss_mb"]} | stage_against_bare([(language, text) for text in texts], rounds=rounds)
 
 
-def per_model(languages: Sequence[str], texts: Sequence[str]) -> dict[str, dict[str, float]]:
-    """Each language's model on the same bodies, one fresh process at a time: memory, bare and stage tokens/s.
+def per_model(languages: Sequence[str], items: Sequence[LanguageText], rounds: int = 2) -> dict[str, dict[str, Any]]:
+    """Each language's model on bodies in its language, one fresh process at a time: memory, and stage against bare NER.
 
-    The bodies are the corpus's (English) ones for every model: spaCy's cost per token hardly depends
-    on the language, so the figures compare the models' speed and the stage's overhead on each.
+    Stage and bare NER alternate batch by batch for `rounds` rounds (services.tag.bench.stage_against_bare).
     """
     spawn = multiprocessing.get_context("spawn")
-    sample = list(texts[:_PER_MODEL_TEXTS])
-    figures = {}
+    figures: dict[str, dict[str, Any]] = {}
     for language in languages:
+        texts, origin = model_bodies(language, items)
+        if not texts:
+            continue
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-            figures[language] = pool.submit(_one_model, language, sample).result()
+            figures[language] = pool.submit(_one_model, language, texts, rounds).result() | {"bodies": origin}
     return figures

@@ -94,8 +94,8 @@ def model_limits(inputs: Inputs, settings: Settings, out: TextIO) -> dict[str, A
     share = len(texts) / max(1, len(articles))
     one = per_article(bare_ner_one_core(texts), share)
     every = per_article(bare_ner_parallel(texts, processes), share)
-    _say(out, f"model: each of {', '.join(settings.tag_languages)} alone over the same bodies (memory, bare NER, whole stage)")
-    models = per_model(settings.tag_languages, [text for _, text in texts])
+    _say(out, f"model: each of {', '.join(settings.tag_languages)} alone on bodies in its language (memory; whole stage against bare NER)")
+    models = per_model(settings.tag_languages, texts)
     return {
         "one_core": one,
         "all_cores": every,

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -43,23 +42,36 @@ def _initials(words: Sequence[str]) -> str:
     return "".join(word[0] for word in words if word.lower() not in _ACRONYM_SKIPS and word[:1].isupper())
 
 
-def _contains(longer: str, shorter: str, kind: str) -> bool:
-    """Does the longer name include the shorter as whole words (or, for organisations, as an acronym)?"""
-    long_words, short_words = longer.split(), shorter.split()
-    if len(short_words) < len(long_words):
-        span = len(short_words)
-        if any(long_words[i : i + span] == short_words for i in range(len(long_words) - span + 1)):
-            return kind in {"PERSON", "ORG"}
-    return kind == "ORG" and shorter.isupper() and len(shorter) > 1 and _initials(long_words) == shorter
+class _Name:
+    """A name with its words, padded for whole-word search, and its initials, worked out once."""
+
+    __slots__ = ("initials", "key", "padded", "words")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.words = key.split()
+        # Words hold no whitespace, so " a b " is in " x a b y " exactly when [a, b] is a run of [x, a, b, y].
+        self.padded = f" {' '.join(self.words)} "
+        self.initials = _initials(self.words)
+
+    def contains(self, shorter: _Name, kind: str) -> bool:
+        """Does this name include the shorter as whole words (or, for organisations, as an acronym)? Asked for people and organisations."""
+        if len(shorter.words) < len(self.words) and (not shorter.words or shorter.padded in self.padded):
+            return True
+        return kind == "ORG" and shorter.key.isupper() and len(shorter.key) > 1 and self.initials == shorter.key
 
 
 def _roots(keys_in_order: list[str], kind: str) -> dict[str, str]:
     """Each name's fullest form: the longer name containing it that was first seen nearest before it."""
     first_seen = {key: index for index, key in reversed(list(enumerate(keys_in_order)))}
+    if kind not in {"PERSON", "ORG"}:
+        return {key: key for key in first_seen}  # only people and organisations contain one another
     distinct = sorted(first_seen, key=lambda k: (-len(k.split()), first_seen[k]))
     root: dict[str, str] = {}
+    roots: list[_Name] = []  # the names that are their own root, in the order they were given one
     for key in distinct:
-        candidates = [other for other in root if root[other] == other and _contains(other, key, kind)]
+        name = _Name(key)
+        candidates = [other.key for other in roots if other.contains(name, kind)]
         before = [c for c in candidates if first_seen[c] <= first_seen[key]]
         if before:
             root[key] = max(before, key=lambda c: first_seen[c])
@@ -67,7 +79,18 @@ def _roots(keys_in_order: list[str], kind: str) -> dict[str, str]:
             root[key] = min(candidates, key=lambda c: first_seen[c])
         else:
             root[key] = key
+            roots.append(name)
     return root
+
+
+def _majority(labels: list[str]) -> str:
+    """The most frequent label, the first seen among equals (as Counter.most_common(1) picks)."""
+    if len(labels) == 1:
+        return labels[0]
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 def group_mentions(mentions: Sequence[Mention], iso_code: Callable[[str], str | None]) -> list[EntityGroup]:
@@ -75,8 +98,9 @@ def group_mentions(mentions: Sequence[Mention], iso_code: Callable[[str], str | 
     members: dict[tuple[str, str], list[int]] = {}
     codes: dict[tuple[str, str], str | None] = {}
     by_kind: dict[str, list[tuple[int, str]]] = {}
+    keys = [name_key(mention.text) for mention in mentions]
     for index, mention in enumerate(mentions):
-        by_kind.setdefault(kind_of(mention.label), []).append((index, name_key(mention.text)))
+        by_kind.setdefault(kind_of(mention.label), []).append((index, keys[index]))
     for kind, indexed in by_kind.items():
         roots = _roots([key for _, key in indexed], kind)
         for index, key in indexed:
@@ -86,9 +110,8 @@ def group_mentions(mentions: Sequence[Mention], iso_code: Callable[[str], str | 
             codes[group_key] = code
     groups = []
     for group_key, indices in members.items():
-        keys = [name_key(mentions[i].text) for i in indices]
         # Places merged by ISO code take their longest written form ("United States" over "US").
-        canonical = max(keys, key=len) if codes[group_key] else group_key[1]
-        label = Counter(mentions[i].label for i in indices).most_common(1)[0][0]
+        canonical = max((keys[i] for i in indices), key=len) if codes[group_key] else group_key[1]
+        label = _majority([mentions[i].label for i in indices])
         groups.append(EntityGroup(canonical, label, codes[group_key], tuple(indices)))
     return sorted(groups, key=lambda g: g.members[0])

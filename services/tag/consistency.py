@@ -30,16 +30,41 @@ def harmonise_labels(mentions: list[Mention], acronyms: Mapping[str, str] | None
     return [Mention(m.text, best[m.text], m.start, m.end) for m in mentions]
 
 
+def _is_word_char(ch: str) -> bool:
+    """What `\\w` matches in a str pattern (re's Unicode word characters)."""
+    return ch.isalnum() or ch == "_"
+
+
 def _occurrences(text: str, forms: Iterable[str]) -> Iterable[tuple[int, int]]:
-    """Whole-word occurrences of any of the forms, longest form first at each position, in one pass."""
-    ordered = sorted(forms, key=lambda f: (-len(f), f))
-    if not ordered:
-        return
-    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, ordered))})(?!\w)")
-    for match in pattern.finditer(text):
+    """Whole-word occurrences of any of the forms, longest form first at each position, left to right, not overlapping.
+
+    What `(?<!\\w)(?:longest|...|shortest)(?!\\w)` would find, without compiling a pattern per document
+    (a document's forms are new each time, and compiling the alternation cost more than the search).
+    """
+    longest: dict[int, int] = {}
+    for form in forms:
+        size = len(form)
+        if not size:
+            continue
+        position = text.find(form)
+        while position != -1:
+            end = position + size
+            if (
+                size > longest.get(position, 0)
+                and (position == 0 or not _is_word_char(text[position - 1]))
+                and (end == len(text) or not _is_word_char(text[end]))
+            ):
+                longest[position] = size
+            position = text.find(form, position + 1)
+    reached = 0
+    for start in sorted(longest):
+        if start < reached:
+            continue
+        end = start + longest[start]
+        reached = end
         # "Washington" inside an untagged "Washington Post" is not the place.
-        if not _NEXT_WORD_CAPITALISED.match(text, match.end()):
-            yield match.start(), match.end()
+        if not _NEXT_WORD_CAPITALISED.match(text, end):
+            yield start, end
 
 
 def propagate_mentions(

@@ -70,6 +70,8 @@ class PlaceCodes:
         names.update(_UK_COUNTRIES)
         names.update(_ALIASES)
         self._names = names
+        # A name can only start at a word that starts some name: most capitalised words start none.
+        self._first_words = frozenset(name.split(" ")[0] for name in names)
         # Codes as names only when written in capitals ("USA", "UK"), never "us" or "it".
         self._codes = {c.alpha_3: c.alpha_2 for c in pycountry.countries} | {"US": "US", "UK": "GB"}
 
@@ -84,10 +86,19 @@ class PlaceCodes:
     def find_country_names(self, text: str) -> list[tuple[int, int]]:
         """Spans of written-out country names in the text (longest first within each capitalised run)."""
         spans: list[tuple[int, int]] = []
+        first_words = self._first_words
         for run in _CAPITALISED_RUN.finditer(text):
+            # Words in a run are parted by single spaces; most runs ("The", "He said") hold no word a name starts with.
+            lowered = run.group().lower().split(" ")
+            if not any(word in first_words or word.rstrip(".") in first_words for word in lowered):
+                continue
             words = [(w.start() + run.start(), w.end() + run.start()) for w in _WORD_IN_RUN.finditer(run.group())]
             index = 0
             while index < len(words):
+                first = text[words[index][0] : words[index][1]].lower()
+                if first not in first_words and first.rstrip(".") not in first_words:
+                    index += 1
+                    continue
                 for size in range(min(_MAX_NAME_WORDS, len(words) - index), 0, -1):
                     start, end = words[index][0], words[index + size - 1][1]
                     name = text[start:end].rstrip(".")

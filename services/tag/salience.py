@@ -23,7 +23,13 @@ def in_title(title: str | None, names: set[str]) -> bool:
     """
     if not title:
         return False
+    # With both in ASCII, a name absent from the title (ignoring case where the match does) cannot match:
+    # that test spares compiling a pattern per name. Other scripts have case rules of their own; they take the search.
+    ascii_title = title.isascii()
+    folded_title = title.lower()
     for name in names:
+        if ascii_title and name.isascii() and (name not in title if len(name) <= 3 else name.lower() not in folded_title):
+            continue
         flags = 0 if len(name) <= 3 else re.IGNORECASE
         if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", title, flags):
             return True

@@ -17,23 +17,33 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?")
 _CASED = re.compile(r"[^\W\d_]")
 # Acronyms that read as function words in lower case ("US" is not "us" in a headline).
 _KEEP_UPPER = frozenset({"US", "UK", "UN", "EU"})
+_COMMON_LOWER = "eaointsr"
 
 
 def is_shouting(line: str) -> bool:
     """A line whose letters are (nearly) all upper case, with enough of them to be more than an acronym."""
+    # Running text is ruled out without a regex: if a few common lower-case letters alone are over a tenth
+    # of the line's characters, they are over a tenth of its letters.
+    if sum(map(line.count, _COMMON_LOWER)) * 10 > len(line):
+        return False
     letters = _CASED.findall(line)
-    upper = sum(1 for ch in letters if ch.isupper())
+    upper = sum(map(str.isupper, letters))
     return len(letters) >= 5 and upper >= 0.9 * len(letters) and any(len(w) >= 4 for w in _WORD.findall(line))
 
 
-def _casing_elsewhere(lines: list[str]) -> dict[str, str]:
-    """Most frequent casing of each word in the lines that are not shouting (ties: first seen)."""
+def _casing_elsewhere(lines: list[str], shouting: list[bool]) -> dict[str, str]:
+    """Most frequent casing, in the lines that are not shouting, of each word of the shouting lines (ties: first seen)."""
+    # Only the shouting lines' words are looked up; counting the casings of every other word costs more than the rest.
+    wanted = {word.lower().rstrip(".") for line, shouts in zip(lines, shouting, strict=True) if shouts for word in _WORD.findall(line)}
     seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for line in lines:
-        if not is_shouting(line):
+    for line, shouts in zip(lines, shouting, strict=True):
+        if not shouts:
             for word in _WORD.findall(line):
                 # A sentence-final "Kim." is the word "Kim".
-                seen[word.rstrip(".").lower()][word.rstrip(".")] += 1
+                form = word.rstrip(".")
+                key = form.lower()
+                if key in wanted:
+                    seen[key][form] += 1
     return {key: forms.most_common(1)[0][0] for key, forms in seen.items()}
 
 
@@ -82,8 +92,9 @@ def truecase_shouting(text: str, find_names: NameFinder = _no_names) -> str:
     keep capitals even when the document does not use them elsewhere.
     """
     lines = text.split("\n")
-    if not any(is_shouting(line) for line in lines):
+    shouting = [is_shouting(line) for line in lines]
+    if not any(shouting):
         return text
-    known = _casing_elsewhere(lines)
-    result = "\n".join(_truecase_line(line, known, find_names) if is_shouting(line) else line for line in lines)
+    known = _casing_elsewhere(lines, shouting)
+    result = "\n".join(_truecase_line(line, known, find_names) if shouts else line for line, shouts in zip(lines, shouting, strict=True))
     return result if len(result) == len(text) else text
