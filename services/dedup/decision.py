@@ -105,6 +105,18 @@ class MatchPolicy:
         keys: npt.NDArray[np.uint32] = (mixed >> np.uint64(32)).astype(np.uint32)
         return keys
 
+    def scores(
+        self, agreements: npt.NDArray[np.int64], size: int, shingles: int, other_shingles: npt.NDArray[np.int32]
+    ) -> npt.NDArray[np.float64]:
+        """`score` of one signature against several, from their agreeing permutations; NaN where not a near duplicate."""
+        jaccard = agreements / size
+        smaller = np.minimum(shingles, other_shingles)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            containment = np.minimum(1.0, jaccard * (shingles + other_shingles) / ((1.0 + jaccard) * smaller))
+        contained = (smaller >= self.min_containment_shingles) & (agreements >= self.min_agreements)
+        contained &= containment >= self.containment_threshold
+        return np.where(jaccard >= self.jaccard_threshold, jaccard, np.where(contained, containment, np.nan))
+
     def score(self, signature: Signature, shingles: int, other: Signature, other_shingles: int) -> float | None:
         """Estimated similarity when the pair is a near duplicate, else None."""
         agreements = int(np.count_nonzero(signature == other))

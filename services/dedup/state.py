@@ -1,28 +1,40 @@
-"""In-process dedup state: every article id's events and verdicts, the stories, and the fingerprints of the window."""
+"""In-process dedup state: every article id's events and verdicts, the stories, and the fingerprints of the window.
+
+Articles are rows of numpy columns (services/dedup/columns.py) found through `RowIndex`; a story is
+known by the row of its first member, which holds the story's earliest member, representative and
+latest event time. Rows are retained per story: while any member's latest event is within the
+retention, or any member waits for its verdict, the whole story stays (so a representative keeps
+its id while copies of it are remembered). Rows out of the window or the retention are filtered by
+time on every lookup and dropped, renumbered, when the index is next rebuilt.
+"""
 
 from __future__ import annotations
 
-import heapq
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from services.dedup.decision import Admission, Decision, MatchPolicy, Probe
-from services.dedup.journal import Journal
-from services.dedup.matching import FingerprintIndex, similarity
-from services.dedup.records import (
-    ArticleRecord,
-    Event,
-    Story,
-    article_line,
-    record_from_json,
-    story_from_json,
-    story_line,
-)
+import numpy as np
+import numpy.typing as npt
+import xxhash
 
-# The verdict of a first event before it is settled: only its revision is known.
-_FIRST = Decision(kind="unique", duplicate_of=None, cluster_id="", similarity=0.0)
+from services.dedup.chains import Ints
+from services.dedup.columns import HAS_HASH, HAS_SIGNATURE, HAS_URL, INDEXED, KIND_CODE, KINDS, NONE, SETTLED, ArticleColumns
+from services.dedup.decision import Admission, Decision, DecisionKind, MatchPolicy, Probe
+from services.dedup.journal import Arrays, Journal
+from services.dedup.records import LaterEvent, events_from_json, events_to_json
+from services.dedup.row_index import Bands, RowIndex
+
+
+def _key(text: str) -> int:
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8"))
+
+
+def _hash_parts(content_hash: str) -> tuple[int, int]:
+    """The body hash (xxh3-128 as 32 hex digits) as two 64-bit integers."""
+    if len(content_hash) != 32:
+        raise ValueError(f"content_hash must be 32 hex digits (xxh3-128), got {content_hash!r}")
+    return int(content_hash[:16], 16), int(content_hash[16:], 16)
 
 
 class DedupState:
@@ -31,37 +43,41 @@ class DedupState:
     `admit` and `settle` are atomic under a lock, so stages in several threads may share one state.
     """
 
-    def __init__(self, journal: Journal | None = None) -> None:
+    def __init__(self, journal: Journal | None = None, table: ArticleColumns | None = None) -> None:
         self._journal = journal
         self._lock = threading.Lock()
-        self._records: dict[str, ArticleRecord] = {}
-        self._stories: dict[str, Story] = {}
-        self._decision_expiry: list[tuple[float, str]] = []
-        self._index = FingerprintIndex()
+        self._table = table if table is not None else ArticleColumns()
+        self._index: RowIndex | None = None  # built for the first policy's LSH layout
+        self._policy: MatchPolicy | None = None
+        self._later: dict[int, list[LaterEvent]] = {}  # row -> resends and updates of its id
+        self._waiting: dict[int, int] = {}  # story row -> its events waiting for a verdict
         self._watermark = float("-inf")
-        self._dirty_ids: set[str] = set()
-        self._dirty_stories: set[str] = set()
+        self._next_order = 0
+        self._dirty: set[int] = set()
         self._changes = 0
         self._closed = False
 
     @classmethod
-    def open(cls, path: Path | None, *, flush_every: int = 256, read_only: bool = False) -> DedupState:
-        """A state persisted at `path` (loaded if the file exists), or a memory-only one for None.
+    def open(cls, path: Path | None, *, flush_every: int = 256, compact_after: int = 200_000, read_only: bool = False) -> DedupState:
+        """A state persisted at `path` (loaded if the files exist), or a memory-only one for None.
 
         Changes are flushed to a journal every `flush_every` admitted events: a kill -9 loses at most that many.
         `read_only` loads the files and never writes them (a replay reading the running service's decisions).
         """
         if path is None:
             return cls()
-        journal = Journal(path, flush_every=flush_every)
-        state = cls(None if read_only else journal)
-        for line in journal.load():
-            if "story" in line:
-                key, story = story_from_json(line)
-                state._stories[key] = story
-            else:
-                record, probe = record_from_json(line)
-                state._restore(record, probe)
+        journal = Journal(path, flush_every=flush_every, compact_after=compact_after)
+        snapshot, frames = journal.load()
+        if snapshot is not None:
+            table = ArticleColumns.from_arrays(snapshot, snapshot["signatures"].shape[1])
+        else:
+            table = ArticleColumns(frames[0]["signatures"].shape[1] if frames else 128)
+        state = cls(None if read_only else journal, table)
+        for arrays in ([snapshot] if snapshot is not None else []) + frames:
+            if arrays is not snapshot:
+                state._table.apply(arrays)
+            state._later.update(zip(arrays["later_rows"].tolist(), map(events_from_json, arrays["later_events"].tolist()), strict=True))
+        state._restored()
         return state
 
     @property
@@ -71,12 +87,14 @@ class DedupState:
     @property
     def fingerprints(self) -> int:
         """Fingerprints in the window (the index's size)."""
-        return len(self._index)
+        with self._lock:
+            return int(np.count_nonzero(self._in_window(np.arange(self._table.size))))
 
     @property
     def decisions(self) -> int:
         """Article ids whose verdicts are retained for replays."""
-        return len(self._records)
+        with self._lock:
+            return int(np.count_nonzero(self._retained()))
 
     @property
     def journal(self) -> Journal | None:
@@ -84,8 +102,7 @@ class DedupState:
 
     def admit(self, probes: list[Probe], policy: MatchPolicy) -> list[Admission]:
         with self._lock:
-            if self._closed:
-                raise RuntimeError("the dedup state is closed")
+            self._bind(policy)
             admissions = []
             for probe in probes:
                 admissions.append(self._admit_one(probe, policy))
@@ -94,8 +111,7 @@ class DedupState:
 
     def settle(self, events: list[tuple[str, str]], policy: MatchPolicy) -> list[Decision]:
         with self._lock:
-            if self._closed:
-                raise RuntimeError("the dedup state is closed")
+            self._bind(policy)
             return [self._settle_one(article_id, key, policy) for article_id, key in events]
 
     def flush(self) -> None:
@@ -104,11 +120,12 @@ class DedupState:
             self._write_changes()
 
     def compact(self) -> None:
-        """Fold the journal into a fresh snapshot now."""
+        """Drop rows past the retention and fold the journal into a fresh snapshot now."""
         with self._lock:
             if self._journal is not None:
-                self._write_changes()
-                self._journal.compact(self._lines())
+                if self._policy is not None and self._drop_expired():
+                    self._rebuild_index()
+                self._journal.compact(self._snapshot())
 
     def close(self) -> None:
         """Write a snapshot (atomically) when persisted, then refuse further decisions."""
@@ -117,169 +134,384 @@ class DedupState:
                 return
             self._closed = True
             if self._journal is not None:
-                self._journal.compact(self._lines())
+                self._journal.compact(self._snapshot())
 
     # -- arrival ------------------------------------------------------------------------------------------
 
     def _admit_one(self, probe: Probe, policy: MatchPolicy) -> Admission:
-        record = self._records.get(probe.article_id)
-        if record is not None:
-            known = record.event(probe.event_key)
-            if known is not None:  # a redelivery or replay: the same verdict, or still waiting
-                return Admission(known.decision if known.settled else None, record.origin_time)
-            return self._admit_again(record, probe, policy)
-        self._advance(probe.event_time, policy)
-        match = self._index.match(probe, policy)
-        story_key = probe.article_id if match is None else match.story
-        story = self._stories.get(story_key)
-        if story is None:
-            story = self._stories[story_key] = Story(None, (probe.origin_time, probe.article_id), probe.event_time)
-        story.admit(probe.origin_time, probe.article_id, probe.event_time)
-        draft = _FIRST if match is None else replace(_FIRST, kind=match.kind, similarity=match.similarity)
-        record = ArticleRecord(
-            article_id=probe.article_id,
-            story=story_key,
-            event_time=probe.event_time,
-            origin_time=probe.origin_time,
-            content_hash=probe.content_hash,
-            canonical_url=probe.canonical_url,
-            revision=1,
-            events=(Event(probe.event_key, draft, settled=False),),
-        )
-        self._records[probe.article_id] = record
-        heapq.heappush(self._decision_expiry, (probe.event_time, probe.article_id))
+        table = self._table
+        row = self._row_of(probe.article_id)
+        if row is not None:
+            key = _key(probe.event_key)
+            if int(table.event_key[row]) == key:  # a redelivery or replay: the same verdict, or still waiting
+                settled = bool(table.flags[row] & SETTLED)
+                return Admission(self._first_decision(row) if settled else None, float(table.origin[row]))
+            later = next((event for event in self._later.get(row, ()) if event.key == key), None)
+            if later is not None:
+                return Admission(later.decision if later.settled else None, float(table.origin[row]))
+            return self._admit_again(row, probe, key, policy)
+        self._advance(probe.event_time)
+        bands = None if probe.signature is None else self._index_of().bands_of(table.signature_of(probe.signature))
+        match = self._match(probe, bands, policy)
+        row = table.append(probe.article_id)
+        story = row if match is None else int(table.story[match[0]])
+        table.id_key[row] = _key(probe.article_id)
+        table.event_key[row] = _key(probe.event_key)
+        table.event_time[row] = table.fp_time[row] = probe.event_time
+        table.origin[row] = probe.origin_time
+        table.story[row] = story
+        table.revision[row] = 1
+        table.kind[row] = KIND_CODE["unique" if match is None else match[1]]
+        table.similarity[row] = 0.0 if match is None else match[2]
+        table.flags[row], table.order[row] = 0, -1
+        self._set_fingerprints(row, probe, bands)
+        if story == row:
+            table.story_last[row], table.earliest_origin[row] = probe.event_time, probe.origin_time
+            table.earliest[row], table.representative[row] = row, NONE
+        else:
+            self._join(story, row, probe)
+        self._index_of().add(table, row)
         if match is None or policy.index_duplicates:
-            self._index.add(probe, story_key, policy)
-        self._touch(record, story_key)
+            self._index_row(row, None if bands is None else bands.buckets)
+        self._waiting[story] = self._waiting.get(story, 0) + 1
+        self._touch(row, story)
         return Admission(None, probe.origin_time)
 
-    def _admit_again(self, record: ArticleRecord, probe: Probe, policy: MatchPolicy) -> Admission:
+    def _admit_again(self, row: int, probe: Probe, key: int, policy: MatchPolicy) -> Admission:
         """A new event of a known id: a resend (same body) or an update (changed body, next revision)."""
-        self._advance(probe.event_time, policy)
-        if probe.content_hash == record.content_hash:
-            draft = Decision(kind="resend", duplicate_of=None, cluster_id="", similarity=1.0, revision=record.revision)
+        table = self._table
+        self._advance(probe.event_time)
+        current = self._content_hash(row)
+        revision = int(table.revision[row])
+        if probe.content_hash == current:
+            draft = Decision(kind="resend", duplicate_of=None, cluster_id="", similarity=1.0, revision=revision)
         else:
-            draft = Decision(kind="update", duplicate_of=None, cluster_id="", similarity=0.0, revision=record.revision + 1)
-            draft = replace(draft, previous_hash=record.content_hash)
-            record.revision += 1
-            record.content_hash, record.canonical_url = probe.content_hash, probe.canonical_url
-            if probe.article_id in self._index:
-                self._index.add(probe, record.story, policy)  # later copies are matched against the corrected text
-        record.event_time = max(record.event_time, probe.event_time)
-        heapq.heappush(self._decision_expiry, (record.event_time, record.article_id))
-        waiting = record.waiting
-        event = Event(probe.event_key, draft, settled=False)
-        record.events = (*record.events, event)
-        if not waiting:  # the id's story is settled: this event is decided now
-            event = self._settle_event(record, event, policy)
-        self._touch(record, record.story)
-        return Admission(event.decision if event.settled else None, record.origin_time)
+            draft = Decision(kind="update", duplicate_of=None, cluster_id="", similarity=0.0, revision=revision + 1, previous_hash=current)
+            table.revision[row] = revision + 1
+            indexed = self._row_in_window(row)
+            if indexed:  # later copies are matched against the corrected text
+                self._index_of().unindex(table, row)
+            self._set_fingerprints(row, probe)
+            if indexed:
+                table.fp_time[row] = probe.event_time
+                self._index_row(row)
+        story = int(table.story[row])
+        table.event_time[row] = max(float(table.event_time[row]), probe.event_time)
+        table.story_last[story] = max(float(table.story_last[story]), probe.event_time)
+        waiting = self._row_waiting(row)
+        event = LaterEvent(key, draft, settled=False)
+        self._later.setdefault(row, []).append(event)
+        if waiting:
+            self._waiting[story] = self._waiting.get(story, 0) + 1
+        else:  # the id's story is settled: this event is decided now
+            event = self._settle_later(row, len(self._later[row]) - 1, waited=False)
+        self._touch(row, story)
+        return Admission(event.decision if event.settled else None, float(table.origin[row]))
+
+    def _join(self, story: int, row: int, probe: Probe) -> None:
+        """A new member of a story: it may be the earliest (ties go to the smaller id, so arrival order never matters)."""
+        table = self._table
+        earliest = (float(table.earliest_origin[story]), table.article_id(int(table.earliest[story])))
+        if (probe.origin_time, probe.article_id) < earliest:
+            table.earliest_origin[story], table.earliest[story] = probe.origin_time, row
+        table.story_last[story] = max(float(table.story_last[story]), probe.event_time)
+
+    def _match(self, probe: Probe, bands: Bands | None, policy: MatchPolicy) -> tuple[int, DecisionKind, float] | None:
+        """Exact body first, then same canonical URL, then the most similar near duplicate in the window."""
+        table, index = self._table, self._index_of()
+        if probe.content_hash is not None and (same := index.rows_by_hash(table, *_hash_parts(probe.content_hash))):
+            rows = self._usable(same, probe)
+            if rows.size:
+                return int(rows[np.argmin(table.order[rows])]), "exact", 1.0
+        if probe.canonical_url is not None and (same := index.rows_by_url(table, _key(probe.canonical_url))):
+            rows = self._usable(same, probe)
+            if rows.size:
+                row = int(rows[np.argmin(table.order[rows])])
+                return row, "url", self._similarity(probe, bands, row, policy)
+        if bands is None:
+            return None
+        signature = bands.signature
+        rows = self._usable(index.band_candidates(table, bands), probe)
+        rows = rows[(table.flags[rows] & HAS_SIGNATURE) > 0]
+        if not rows.size:
+            return None
+        agreements = np.count_nonzero(table.signatures[rows] == signature, axis=1)
+        scores = policy.scores(agreements, signature.size, probe.shingles, table.shingles[rows])
+        near = ~np.isnan(scores)
+        if not near.any():
+            return None
+        rows, scores = rows[near], scores[near]
+        best = scores == scores.max()  # ties: the earliest indexed
+        winner = int(rows[best][np.argmin(table.order[rows[best]])])
+        return winner, "near", float(scores.max())
 
     # -- settling -----------------------------------------------------------------------------------------
 
     def _settle_one(self, article_id: str, key: str, policy: MatchPolicy) -> Decision:
-        record = self._records.get(article_id)
-        event = record.event(key) if record is not None else None
-        if record is None or event is None:
+        row = self._row_of(article_id)
+        hashed = _key(key)
+        if row is not None and int(self._table.event_key[row]) == hashed:
+            if not self._table.flags[row] & SETTLED:
+                self._settle_first(row, policy)
+                self._touch(row, int(self._table.story[row]))
+            return self._first_decision(row)
+        events = self._later.get(row, []) if row is not None else []
+        position = next((number for number, event in enumerate(events) if event.key == hashed), None)
+        if row is None or position is None:
             raise KeyError(f"no waiting event {key!r} of article {article_id!r} in the dedup state")
-        if event.settled:
-            return event.decision
-        settled = self._settle_event(record, event, policy)
-        self._touch(record, record.story)
+        if events[position].settled:
+            return events[position].decision
+        settled = self._settle_later(row, position, waited=True)
+        self._touch(row, int(self._table.story[row]))
         return settled.decision
 
-    def _settle_event(self, record: ArticleRecord, event: Event, policy: MatchPolicy) -> Event:
-        story = self._stories[record.story]
-        if story.representative is None:
-            story.representative = story.earliest[1]  # the first settled member fixes who represents the story
-            self._dirty_stories.add(record.story)
-        representative = story.representative
-        draft = event.decision
-        if draft.kind in ("resend", "update"):
-            decision = replace(
-                draft, duplicate_of=None if draft.kind == "update" and representative == record.article_id else representative
-            )
-            decision = replace(decision, cluster_id=representative)
-        elif representative == record.article_id:
-            decision = replace(Decision.unique(record.article_id), revision=draft.revision)
+    def _representative(self, story: int) -> int:
+        table = self._table
+        if int(table.representative[story]) == NONE:
+            table.representative[story] = table.earliest[story]  # the first settled member fixes who represents the story
+        return int(table.representative[story])
+
+    def _settle_first(self, row: int, policy: MatchPolicy) -> None:
+        """A first event's verdict: unique for the representative, else a copy of it (its kind taken against it)."""
+        table = self._table
+        story = int(table.story[row])
+        representative = self._representative(story)
+        if representative == row:
+            table.kind[row], table.similarity[row] = KIND_CODE["unique"], 0.0
         else:
-            decision = self._copy_of(record, representative, draft, policy)
-        settled = Event(event.key, decision, settled=True)
-        record.events = tuple(settled if other.key == event.key else other for other in record.events)
+            kind, score = self._copy_of(row, representative, policy)
+            table.kind[row], table.similarity[row] = KIND_CODE[kind], score
+        table.flags[row] |= SETTLED
+        self._unwait(story)
+
+    def _copy_of(self, row: int, representative: int, policy: MatchPolicy) -> tuple[DecisionKind, float]:
+        """A copy's kind and similarity against the representative itself (not the member it matched on arrival)."""
+        table = self._table
+        mine, theirs = int(table.flags[row]), int(table.flags[representative])
+        indexed = self._row_in_window(row) and self._row_in_window(representative)
+        both_signed = indexed and bool(mine & theirs & HAS_SIGNATURE)
+        if mine & theirs & HAS_HASH and self._content_hash(row) == self._content_hash(representative):
+            return "exact", 1.0
+        if mine & theirs & HAS_URL and int(table.url_key[row]) == int(table.url_key[representative]):
+            if not indexed:
+                return "url", float(table.similarity[row])
+            return "url", self._pair_similarity(row, representative, policy) if both_signed else 0.0
+        if both_signed:
+            return "near", self._pair_similarity(row, representative, policy)
+        kind = KINDS[int(table.kind[row])]
+        return ("near" if kind == "exact" else kind), float(table.similarity[row])  # an exact copy of another member: near
+
+    def _settle_later(self, row: int, position: int, *, waited: bool) -> LaterEvent:
+        table = self._table
+        story = int(table.story[row])
+        representative = self._representative(story)
+        draft = self._later[row][position].decision
+        own = draft.kind == "update" and representative == row
+        named = table.article_id(representative)
+        decision = replace(draft, duplicate_of=None if own else named, cluster_id=named)
+        settled = LaterEvent(self._later[row][position].key, decision, settled=True)
+        self._later[row][position] = settled
+        if waited:
+            self._unwait(story)
         return settled
 
-    def _copy_of(self, record: ArticleRecord, representative: str, draft: Decision, policy: MatchPolicy) -> Decision:
-        """A copy's verdict against the representative itself (not the member it matched on arrival)."""
-        other = self._records.get(representative)
-        mine, theirs = self._index.probe(record.article_id), self._index.probe(representative)
-        kind, score = draft.kind, draft.similarity
-        if other is not None and record.content_hash is not None and other.content_hash == record.content_hash:
-            kind, score = "exact", 1.0
-        elif other is not None and record.canonical_url is not None and other.canonical_url == record.canonical_url:
-            kind = "url"
-            if mine is not None and theirs is not None:
-                score = similarity(mine.signature, mine.shingles, theirs, policy)
-        elif mine is not None and theirs is not None and mine.signature is not None and theirs.signature is not None:
-            kind, score = "near", similarity(mine.signature, mine.shingles, theirs, policy)
-        elif kind == "exact":
-            kind = "near"  # it copies a member that differs from the representative
-        return Decision(kind=kind, duplicate_of=representative, cluster_id=representative, similarity=score, revision=draft.revision)
+    def _first_decision(self, row: int) -> Decision:
+        table = self._table
+        article_id = table.article_id(row)
+        kind = KINDS[int(table.kind[row])]
+        if kind == "unique":
+            return Decision.unique(article_id)
+        named = table.article_id(int(table.representative[int(table.story[row])]))
+        return Decision(kind=kind, duplicate_of=named, cluster_id=named, similarity=float(table.similarity[row]))
 
-    # -- window, persistence ------------------------------------------------------------------------------
+    # -- rows, window, retention ----------------------------------------------------------------------------
 
-    def _advance(self, event_time: float, policy: MatchPolicy) -> None:
-        """Move the watermark (latest event time seen) and drop what fell out of the window or retention."""
-        self._watermark = max(self._watermark, event_time)
-        for article_id in self._index.expire(self._watermark - policy.window_seconds, policy):
-            if article_id in self._records:
-                self._dirty_ids.add(article_id)  # its line no longer carries the signature
-        horizon = self._watermark - max(policy.decision_retention_seconds, policy.window_seconds)
-        while self._decision_expiry and self._decision_expiry[0][0] < horizon:
-            _, article_id = heapq.heappop(self._decision_expiry)
-            record = self._records.get(article_id)
-            if record is None or record.event_time >= horizon or record.waiting:
-                continue
-            del self._records[article_id]
-            self._dirty_ids.discard(article_id)
-            story = self._stories.get(record.story)
-            if story is not None and story.last_time < horizon:
-                del self._stories[record.story]
-                self._dirty_stories.discard(record.story)
+    def _row_of(self, article_id: str) -> int | None:
+        """The retained row of an id (a row past the retention is forgotten, and the id decided afresh)."""
+        table = self._table
+        for row in self._index_of().rows_by_id(table, _key(article_id)):
+            if table.article_id(row) == article_id and self._retained_row(row):
+                return row
+        return None
 
-    def _restore(self, record: ArticleRecord, probe: Probe | None) -> None:
-        self._records[record.article_id] = record
-        self._watermark = max(self._watermark, record.event_time)
-        heapq.heappush(self._decision_expiry, (record.event_time, record.article_id))
-        if probe is not None:
-            self._index.add(probe, record.story, None)
+    def _usable(self, rows: list[int] | npt.NDArray[np.int64], probe: Probe) -> npt.NDArray[np.int64]:
+        """Of `rows`, those indexed in the window and within the window of the probe's event time."""
+        found = np.asarray(rows, dtype=np.int64)
+        window = self._policy_of().window_seconds
+        times = self._table.fp_time[found]
+        return found[self._in_window(found) & (np.abs(times - probe.event_time) <= window)]
+
+    def _in_window(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Whether each row's fingerprints are still indexed: fetched at or after the watermark minus the window."""
+        policy = self._policy
+        indexed = (self._table.flags[rows] & INDEXED) > 0
+        if policy is None:
+            return indexed
+        return indexed & (self._table.fp_time[rows] >= self._watermark - policy.window_seconds)
+
+    def _row_in_window(self, row: int) -> bool:
+        """`_in_window` of one row."""
+        table = self._table
+        return bool(table.flags[row] & INDEXED) and float(table.fp_time[row]) >= self._watermark - self._policy_of().window_seconds
+
+    def _retained(self) -> npt.NDArray[np.bool_]:
+        table, size = self._table, self._table.size
+        stories = table.story[:size]
+        if self._policy is None:
+            return np.ones(size, dtype=bool)
+        kept = table.story_last[stories] >= self._retention_horizon()
+        waiting = [story for story, count in self._waiting.items() if count > 0]
+        if waiting:
+            kept |= np.isin(stories, np.array(waiting, dtype=np.int32))
+        return kept
+
+    def _retained_row(self, row: int) -> bool:
+        story = int(self._table.story[row])
+        return float(self._table.story_last[story]) >= self._retention_horizon() or self._waiting.get(story, 0) > 0
+
+    def _retention_horizon(self) -> float:
+        policy = self._policy_of()
+        return self._watermark - max(policy.decision_retention_seconds, policy.window_seconds)
+
+    def _row_waiting(self, row: int) -> bool:
+        """Whether an event of the row waits for its verdict."""
+        return not self._table.flags[row] & SETTLED or any(not event.settled for event in self._later.get(row, ()))
+
+    def _unwait(self, story: int) -> None:
+        left = self._waiting.get(story, 0) - 1
+        if left > 0:
+            self._waiting[story] = left
         else:
-            self._index.discard(record.article_id, None)
+            self._waiting.pop(story, None)
 
-    def _touch(self, record: ArticleRecord, story_key: str) -> None:
-        self._dirty_ids.add(record.article_id)
-        self._dirty_stories.add(story_key)
+    def _advance(self, event_time: float) -> None:
+        self._watermark = max(self._watermark, event_time)
+
+    def _set_fingerprints(self, row: int, probe: Probe, bands: Bands | None = None) -> None:
+        table = self._table
+        flags = int(table.flags[row]) & (SETTLED | INDEXED)
+        if probe.content_hash is not None:
+            table.hash_high[row], table.hash_low[row] = _hash_parts(probe.content_hash)
+            flags |= HAS_HASH
+        if probe.signature is not None:
+            table.signatures[row] = table.signature_of(probe.signature) if bands is None else bands.signature
+            flags |= HAS_SIGNATURE
+        if probe.canonical_url is not None:
+            table.url_key[row] = _key(probe.canonical_url)
+            flags |= HAS_URL
+        table.shingles[row] = probe.shingles
+        table.flags[row] = flags
+
+    def _index_row(self, row: int, buckets: Ints | None = None) -> None:
+        self._table.flags[row] |= INDEXED
+        self._table.order[row] = self._next_order
+        self._next_order += 1
+        self._index_of().index(self._table, row, buckets)
+
+    def _content_hash(self, row: int) -> str | None:
+        table = self._table
+        if not table.flags[row] & HAS_HASH:
+            return None
+        return f"{int(table.hash_high[row]):016x}{int(table.hash_low[row]):016x}"
+
+    def _similarity(self, probe: Probe, bands: Bands | None, row: int, policy: MatchPolicy) -> float:
+        """Similarity reported for a copy that is not exact: the near-duplicate score, else the Jaccard estimate."""
+        if bands is None or not self._table.flags[row] & HAS_SIGNATURE:
+            return 0.0
+        return self._scored(bands.signature, probe.shingles, row, policy)
+
+    def _pair_similarity(self, row: int, other: int, policy: MatchPolicy) -> float:
+        return self._scored(self._table.signatures[row], int(self._table.shingles[row]), other, policy)
+
+    def _scored(self, signature: npt.NDArray[np.uint16], shingles: int, other: int, policy: MatchPolicy) -> float:
+        table = self._table
+        agreements = np.array([np.count_nonzero(table.signatures[other] == signature)])
+        score = float(policy.scores(agreements, signature.size, shingles, table.shingles[other : other + 1])[0])
+        return float(agreements[0]) / signature.size if np.isnan(score) else score
+
+    # -- index, persistence ---------------------------------------------------------------------------------
+
+    def _bind(self, policy: MatchPolicy) -> None:
+        """(Re)build the index for the policy's LSH layout, and bigger (dropping rows past the retention) once it fills."""
+        if self._closed:
+            raise RuntimeError("the dedup state is closed")
+        self._policy = policy
+        if self._table.size == 0 and self._table.num_perm != policy.bands * policy.rows:
+            self._table = ArticleColumns(policy.bands * policy.rows)
+        index = self._index
+        if index is None or (index.bands, index.rows_per_band) != (policy.bands, policy.rows) or index.outgrown(self._table.size + 1):
+            if self._drop_expired() and self._journal is not None:
+                self._journal.compact(self._snapshot())  # the journal speaks of the old row numbers
+            self._rebuild_index()
+
+    def _drop_expired(self) -> bool:
+        """Drop the rows past the retention, renumbering the rest; whether there were any."""
+        retained = self._retained()
+        if retained.all():
+            return False
+        table, renumbered = self._table.kept(retained)
+        self._table = table
+        self._later = {int(renumbered[row]): events for row, events in self._later.items() if renumbered[row] != NONE}
+        self._waiting = {int(renumbered[story]): count for story, count in self._waiting.items() if renumbered[story] != NONE}
+        self._dirty = {int(renumbered[row]) for row in self._dirty if renumbered[row] != NONE}
+        return True
+
+    def _rebuild_index(self) -> None:
+        policy = self._policy_of()
+        indexed = self._in_window(np.arange(self._table.size))
+        self._index = RowIndex.build(self._table, indexed, policy.bands, policy.rows)
+
+    def _index_of(self) -> RowIndex:
+        if self._index is None:
+            raise RuntimeError("the dedup state has no index before its first policy")
+        return self._index
+
+    def _policy_of(self) -> MatchPolicy:
+        if self._policy is None:
+            raise RuntimeError("the dedup state has no policy yet")
+        return self._policy
+
+    def _restored(self) -> None:
+        """Watermark, index order and the waiting events per story, from the loaded rows."""
+        table, size = self._table, self._table.size
+        if size:
+            self._watermark = float(table.event_time[:size].max())
+            self._next_order = int(table.order[:size].max()) + 1
+        self._waiting = {}
+        for row in np.flatnonzero((table.flags[:size] & SETTLED) == 0).tolist():
+            story = int(table.story[row])
+            self._waiting[story] = self._waiting.get(story, 0) + 1
+        for row, events in self._later.items():
+            story = int(table.story[row])
+            waiting = sum(1 for event in events if not event.settled)
+            if waiting:
+                self._waiting[story] = self._waiting.get(story, 0) + waiting
+
+    def _touch(self, row: int, story: int) -> None:
+        self._dirty.add(row)
+        self._dirty.add(story)
         self._changes += 1
 
     def _maybe_flush(self) -> None:
         if self._journal is not None and self._changes >= self._journal.flush_every:
             self._write_changes()
-        if self._journal is not None and self._journal.wants_compaction(len(self._records) + len(self._stories)):
-            self._journal.compact(self._lines())
+        if self._journal is not None and self._journal.wants_compaction(self._table.size):
+            self._journal.compact(self._snapshot())
 
     def _write_changes(self) -> None:
-        if self._journal is None:
-            self._dirty_ids.clear()
-            self._dirty_stories.clear()
-            return
-        lines = [story_line(key, self._stories[key]) for key in sorted(self._dirty_stories) if key in self._stories]
-        lines += [article_line(self._records[key], self._index.probe(key)) for key in sorted(self._dirty_ids) if key in self._records]
-        self._journal.write(lines)
-        self._dirty_ids.clear()
-        self._dirty_stories.clear()
+        if self._journal is not None and self._dirty:
+            rows = np.array(sorted(self._dirty), dtype=np.int64)
+            self._journal.write(self._with_later(self._table.arrays(rows), rows.tolist()))
+        self._dirty.clear()
         self._changes = 0
 
-    def _lines(self) -> Iterator[str]:
-        for key, story in self._stories.items():
-            yield story_line(key, story)
-        for article_id, record in self._records.items():
-            yield article_line(record, self._index.probe(article_id))
+    def _snapshot(self) -> Arrays:
+        self._dirty.clear()
+        self._changes = 0
+        return self._with_later(self._table.arrays(), sorted(self._later))
+
+    def _with_later(self, arrays: Arrays, rows: list[int]) -> Arrays:
+        with_later = [row for row in rows if row in self._later]
+        arrays["later_rows"] = np.array(with_later, dtype=np.int64)
+        arrays["later_events"] = np.array([events_to_json(self._later[row]) for row in with_later], dtype=np.str_)
+        return arrays

@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
 from services.dedup import DedupStage, DedupState
@@ -137,3 +138,10 @@ def test_a_long_journal_is_folded_into_the_snapshot(tmp_path: Path) -> None:
     stage.process(_stream())
     assert path.exists()
     assert DedupStage(DedupState.open(path)).process(_stream()) == stage.process(_stream())
+
+
+def test_a_state_file_of_another_format_is_refused_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.state"
+    path.write_text('{"id":"a","st":"a"}\n', encoding="utf-8")  # a JSON-lines snapshot of an older version
+    with pytest.raises(ValueError, match="not a dedup snapshot"):
+        DedupState.open(path)
