@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from services.tag.backend import Mention
+from services.tag.spaces import single_spaced
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _POSSESSIVE = re.compile(r"\s?['’]s?$")
-_SPACES = re.compile(r"\s+")
+_POSSESSIVE_ENDS = ("'", "’", "'s", "’s")
 _ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "de", "&"})
 
 
@@ -30,7 +31,10 @@ class EntityGroup:
 
 def name_key(text: str) -> str:
     """A mention's name without line breaks or a possessive ending ("Lavrov's" -> "Lavrov")."""
-    return _POSSESSIVE.sub("", _SPACES.sub(" ", text).strip()) or text
+    key = single_spaced(text)
+    if key.endswith(_POSSESSIVE_ENDS):  # the only way the pattern can match; most names skip the regex
+        key = _POSSESSIVE.sub("", key)
+    return key or text
 
 
 def kind_of(label: str) -> str:
@@ -103,8 +107,9 @@ def group_mentions(mentions: Sequence[Mention], iso_code: Callable[[str], str | 
         by_kind.setdefault(kind_of(mention.label), []).append((index, keys[index]))
     for kind, indexed in by_kind.items():
         roots = _roots([key for _, key in indexed], kind)
+        place_codes = {key: iso_code(key) for _, key in indexed} if kind == "PLACE" else {}
         for index, key in indexed:
-            code = iso_code(key) if kind == "PLACE" else None
+            code = place_codes.get(key)
             group_key = (kind, code or roots[key])
             members.setdefault(group_key, []).append(index)
             codes[group_key] = code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from services.tag.backend import Mention
@@ -20,19 +19,16 @@ def harmonise_labels(mentions: list[Mention], acronyms: Mapping[str, str] | None
     defines for an organisation is that organisation.
     """
     mentions = [Mention(m.text, "ORG", m.start, m.end) if is_company_name(m.text) else m for m in mentions]
-    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    votes: dict[str, dict[str, int]] = {}
     for mention in mentions:
-        votes[mention.text][mention.label] += 1
-    best = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
+        counts = votes.setdefault(mention.text, {})
+        counts[mention.label] = counts.get(mention.label, 0) + 1
+    # The most frequent label, the first seen among equals (what Counter.most_common(1) picks).
+    best = {text: max(counts, key=counts.__getitem__) for text, counts in votes.items()}
     best.update(person_name_parts(mentions))
     best.update(company_name_heads(mentions))
     best.update(acronyms or {})
-    return [Mention(m.text, best[m.text], m.start, m.end) for m in mentions]
-
-
-def _is_word_char(ch: str) -> bool:
-    """What `\\w` matches in a str pattern (re's Unicode word characters)."""
-    return ch.isalnum() or ch == "_"
+    return [m if m.label == best[m.text] else Mention(m.text, best[m.text], m.start, m.end) for m in mentions]
 
 
 def _occurrences(text: str, forms: Iterable[str]) -> Iterable[tuple[int, int]]:
@@ -49,11 +45,10 @@ def _occurrences(text: str, forms: Iterable[str]) -> Iterable[tuple[int, int]]:
         position = text.find(form)
         while position != -1:
             end = position + size
-            if (
-                size > longest.get(position, 0)
-                and (position == 0 or not _is_word_char(text[position - 1]))
-                and (end == len(text) or not _is_word_char(text[end]))
-            ):
+            before = text[position - 1] if position else " "
+            after = text[end] if end < len(text) else " "
+            # \w is a character str.isalnum() accepts, or "_".
+            if size > longest.get(position, 0) and not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
                 longest[position] = size
             position = text.find(form, position + 1)
     reached = 0
@@ -82,7 +77,7 @@ def propagate_mentions(
     for mention in mentions:
         taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     added: list[Mention] = []
-    forms = [form for form in labels if len(form) > 2 and any(ch.isupper() for ch in form)]
+    forms = [form for form in labels if len(form) > 2 and any(map(str.isupper, form))]
     for start, end in _occurrences(text, forms):
         if not any(taken[start:end]):
             taken[start:end] = b"\x01" * (end - start)

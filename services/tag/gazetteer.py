@@ -7,17 +7,17 @@ place; a place followed by a score in a results line is a team.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import pycountry
+
+from services.tag.spaces import single_spaced
 
 # Subdivisions named by a compass point or a generic word ("Central", "Western", "Coast") are not
 # evidence that a capitalised word is a place.
 _GENERIC = frozenset(
     {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre", "coast", "lakes"}
 )
-_SPACES = re.compile(r"\s+")
 # Cities of at least this many people; smaller towns' names are too often surnames ("Clinton", "Dole").
 CITY_POPULATION = 100_000
 
@@ -61,7 +61,7 @@ class PlaceNames:
         return len(self._names)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and _SPACES.sub(" ", name).strip() in self._names
+        return isinstance(name, str) and single_spaced(name) in self._names
 
 
 @cache

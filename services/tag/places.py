@@ -7,6 +7,7 @@ import re
 import pycountry
 
 from services.tag.gazetteer import PlaceNames, shared_place_names
+from services.tag.spaces import single_spaced
 
 # Everyday names pycountry does not list (it says "Russian Federation", "Türkiye", "Viet Nam", ...).
 _ALIASES = {
@@ -47,7 +48,6 @@ _ALIASES = {
 }
 # The UK's constituent countries are not in ISO 3166-1; their ISO 3166-2 codes are the useful ones.
 _UK_COUNTRIES = {"england": "GB-ENG", "scotland": "GB-SCT", "wales": "GB-WLS", "northern ireland": "GB-NIR"}
-_SPACES = re.compile(r"\s+")
 # Runs of capitalised words, allowing the joiners of names like "Bosnia and Herzegovina".
 _CAPITALISED_RUN = re.compile(r"(?<![\w.])[A-Z][\w'.-]*(?:[ ](?:(?:of|and|the)[ ])?[A-Z][\w'.-]*)*")
 _WORD_IN_RUN = re.compile(r"\S+")
@@ -77,7 +77,7 @@ class PlaceCodes:
 
     def code(self, name: str) -> str | None:
         """ISO 3166-1 alpha-2 (or 3166-2 for England, Scotland, Wales, Northern Ireland), else None."""
-        cleaned = _SPACES.sub(" ", name).strip()
+        cleaned = single_spaced(name)
         cleaned = cleaned.removeprefix("the ").removeprefix("The ")
         if cleaned in self._codes:
             return self._codes[cleaned]
@@ -90,7 +90,7 @@ class PlaceCodes:
         for run in _CAPITALISED_RUN.finditer(text):
             # Words in a run are parted by single spaces; most runs ("The", "He said") hold no word a name starts with.
             lowered = run.group().lower().split(" ")
-            if not any(word in first_words or word.rstrip(".") in first_words for word in lowered):
+            if first_words.isdisjoint(lowered) and first_words.isdisjoint(word.rstrip(".") for word in lowered if word.endswith(".")):
                 continue
             words = [(w.start() + run.start(), w.end() + run.start()) for w in _WORD_IN_RUN.finditer(run.group())]
             index = 0
@@ -120,5 +120,5 @@ class PlaceCodes:
 
     def is_country_name(self, name: str) -> bool:
         """A written-out name (not an abbreviation) of a country or territory."""
-        cleaned = _SPACES.sub(" ", name).strip()
+        cleaned = single_spaced(name)
         return len(cleaned) > 3 and cleaned.lower() in self._names and cleaned[:1].isupper()

@@ -44,8 +44,7 @@ def salience(groups: Sequence[EntityGroup], mentions: Sequence[Mention], body_le
         first = mentions[group.members[0]].start
         lead = 1.0 - first / body_length if body_length else 0.0
         frequency = len(group.members) / most
-        names = {name_key(mentions[i].text) for i in group.members} | {group.canonical}
-        titled = 1.0 if in_title(title, names) else 0.0
+        titled = 1.0 if title and in_title(title, {name_key(mentions[i].text) for i in group.members} | {group.canonical}) else 0.0
         score = TITLE_WEIGHT * titled + LEAD_WEIGHT * lead + FREQUENCY_WEIGHT * frequency
         scores.append(round(min(max(score, 0.0), 1.0), 4))
     return scores

@@ -19,6 +19,7 @@ _DETERMINER = re.compile(r"(?:the|The|THE)\s+")
 _BREAK = re.compile(r"\s*\n\s*|\s+[-–—]+\s+")
 # Scores, times and counts glued to a name in tables: "Fujiwara 38:33.595", "Melbourne 21 7".
 _NUMBER_EDGE = re.compile(r"^(?:[\d.,:/-]+\s+)+|(?:\s+[\d.,:/-]+)+$")
+_NUMBER_CHARACTERS = ".,:/-"  # besides digits (\d is any Unicode decimal digit, as str.isdecimal)
 # A possessive split off as its own token ("Mother Teresa 's") is not part of the name.
 _SPLIT_POSSESSIVE = re.compile(r"\s+['’]s$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -30,13 +31,24 @@ _PERSON_NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*")
 _NEXT_NAME_WORD = re.compile(r" ([A-Z][a-z]+)(?=[ ,.;:)]|$)(?! [A-Z])", re.MULTILINE)
 
 
+def _number_at_an_edge(surface: str) -> bool:
+    """Whether the surface starts or ends with a character of a number, as _NUMBER_EDGE needs to match."""
+    return bool(surface) and any(ch.isdecimal() or ch in _NUMBER_CHARACTERS for ch in (surface[0], surface[-1]))
+
+
 def _strip_article(text: str, start: int, end: int) -> int:
+    if text[start : start + 1] not in ("t", "T"):  # most spans; the pattern needs one of these first
+        return start
     determiner = _DETERMINER.match(text, start, end)
     return determiner.end() if determiner and determiner.end() < end else start
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """The parts of [start, end) between breaks, each without surrounding whitespace."""
+    span = text[start:end]
+    if "\n" not in span and "-" not in span and "–" not in span and "—" not in span:  # a break needs one of these
+        yield start, end
+        return
     position = start
     for match in _BREAK.finditer(text, start, end):
         yield position, match.start()
@@ -44,8 +56,38 @@ def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield position, end
 
 
+def _tidy_plain_span(mention: Mention, text: str) -> list[Mention] | None:
+    """What tidy makes of a span with nothing to cut (most spans), found without its passes; None when there may be."""
+    surface = text[mention.start : mention.end]
+    if (
+        not surface
+        or surface[0] in "tT"
+        or surface[0].isspace()
+        or surface[-1].isspace()
+        or "\n" in surface
+        or "-" in surface
+        or "–" in surface
+        or "—" in surface
+        or (mention.label in _NUMBERLESS and _number_at_an_edge(surface))
+        or surface.endswith(("'s", "’s"))
+    ):
+        return None
+    if _LETTER.search(surface) and surface != surface.lower():
+        return [Mention(surface, mention.label, mention.start, mention.end)]
+    return []
+
+
 def tidy(mention: Mention, text: str, *, articles: bool = True, breaks: bool = True) -> list[Mention]:
     """The names inside a model span, with surfaces read from `text` (possibly none, e.g. "3 2 1 0")."""
+    if articles and breaks:
+        plain = _tidy_plain_span(mention, text)
+        if plain is not None:
+            return plain
+    return tidy_by_passes(mention, text, articles=articles, breaks=breaks)
+
+
+def tidy_by_passes(mention: Mention, text: str, *, articles: bool = True, breaks: bool = True) -> list[Mention]:
+    """tidy, each pass run in turn."""
     start = _strip_article(text, mention.start, mention.end) if articles else mention.start
     pieces = list(_pieces(text, start, mention.end)) if breaks else [(start, mention.end)]
     if breaks and len(pieces) > 1:
@@ -58,7 +100,7 @@ def tidy(mention: Mention, text: str, *, articles: bool = True, breaks: bool = T
             begin += 1
         while finish > begin and text[finish - 1].isspace():
             finish -= 1
-        if breaks and mention.label in _NUMBERLESS:
+        if breaks and mention.label in _NUMBERLESS and _number_at_an_edge(text[begin:finish]):
             edge = _NUMBER_EDGE.search(text[begin:finish])
             while edge:
                 if edge.start() == 0:
@@ -66,7 +108,7 @@ def tidy(mention: Mention, text: str, *, articles: bool = True, breaks: bool = T
                 else:
                     finish = begin + edge.start()
                 edge = _NUMBER_EDGE.search(text[begin:finish])
-        possessive = _SPLIT_POSSESSIVE.search(text, begin, finish) if breaks else None
+        possessive = _SPLIT_POSSESSIVE.search(text, begin, finish) if breaks and text[begin:finish].endswith(("'s", "’s")) else None
         if possessive:
             finish = possessive.start()
         surface = text[begin:finish]

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from collections import Counter
 
 import pytest
 
+from services.tag.backend import Mention
 from services.tag.canonical import _initials, _roots
-from services.tag.consistency import _occurrences
+from services.tag.consistency import _occurrences, harmonise_labels
 from services.tag.places import PlaceCodes
 from services.tag.salience import in_title
+from services.tag.spaces import single_spaced
+from services.tag.spans import tidy, tidy_by_passes
 from services.tag.truecase import is_shouting
 
 # Words that exercise the edges: word characters that are not letters (digits, "_"), non-ASCII letters,
@@ -160,3 +164,41 @@ def test_country_names_are_those_every_span_finds(places: PlaceCodes, seed: int)
     found = places.find_country_names(text)
     assert found == _country_names_by_trying_every_span(places, text)
     assert Counter(text[start:end] for start, end in found)  # the vocabulary holds country names: some are found
+
+
+def test_whitespace_a_printable_string_can_hold_is_the_space_alone() -> None:
+    # single_spaced returns printable text without doubled or outer spaces as it is, on this ground.
+    assert [hex(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) != " " and chr(c).isprintable()] == []
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_single_spaced_is_the_whitespace_regex(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - reproducible test text, not a secret
+    for _ in range(50):
+        text = _text(rng, rng.randint(0, 6)) + rng.choice(["", " ", "\t", "\u00a0", "\n "])
+        assert single_spaced(text) == re.sub(r"\s+", " ", text).strip(), text
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_plain_spans_are_tidied_as_the_passes_tidy_them(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - reproducible test text, not a secret
+    text = _text(rng, 80) + " the Union 's 12 - Škoda 3:1 tHe x"
+    for _ in range(200):
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.randint(0, 30))
+        mention = Mention(text[start:end], rng.choice(["PERSON", "ORG", "PRODUCT", "DATE"]), start, end)
+        assert tidy(mention, text) == tidy_by_passes(mention, text), mention
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_labels_are_harmonised_by_the_majority_counter_picks(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - reproducible test text, not a secret
+    surfaces = ["Kim", "Paris", "Lyon", "EDF", "Pirelli SpA", "Sergey Lavrov", "Lavrov"]
+    mentions = [Mention(rng.choice(surfaces), rng.choice(["PERSON", "ORG", "GPE"]), i, i + 1) for i in range(rng.randint(0, 25))]
+    votes: dict[str, Counter[str]] = {}
+    for mention in mentions:
+        votes.setdefault(mention.text, Counter())[mention.label] += 1
+    expected = {text: counts.most_common(1)[0][0] for text, counts in votes.items()}
+    for mention in harmonise_labels(mentions):
+        if mention.text in expected and mention.text not in {"Lavrov", "Pirelli", "Pirelli SpA"}:
+            assert mention.label == expected[mention.text], (mentions, mention)
