@@ -25,6 +25,7 @@ from services.chassis.kafka import (
     InvalidTimestampError,
     MessageSizeTooLargeError,
     OffsetAndMetadata,
+    OutOfOrderSequenceNumber,
     RecordListTooLargeError,
     RecordTooLargeError,
     TopicPartition,
@@ -39,6 +40,8 @@ Replacement = Callable[[Outbound, BaseException], Outbound]
 
 # Refusals that name the record, not the broker's state: sending the same record again fails the same way.
 RECORD_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError, CorruptRecordException, InvalidTimestampError)
+# After these, the transactional producer's sequence numbers no longer match the broker's (see TransactionalSink._renew).
+_SEQUENCE_BREAKING = (*RECORD_ERRORS, OutOfOrderSequenceNumber)
 
 
 def next_offsets(batch: Sequence[Inbound]) -> dict[TopicPartition, OffsetAndMetadata]:
@@ -187,16 +190,75 @@ class TransactionalSink:
         group_id: str | None = None,
     ) -> None:
         """Send every message and commit `offsets` for `group_id`; aborted as a whole on any failure."""
-        producer = self._producer
-        if producer is None:
-            raise RuntimeError("TransactionalSink.commit before start()")
-        async with producer.transaction():
-            for topic, key, value in messages:
-                sent = await producer.send(topic, value, key=key)
-                # A refused transaction fails each of its sends too; the transaction's error is the one reported.
-                sent.add_done_callback(_retrieve)
-            if offsets and group_id is not None:
-                await producer.send_offsets_to_transaction(dict(offsets), group_id)
+        producer = self._running()
+        try:
+            async with producer.transaction():
+                # aiokafka commits a transaction even when the broker refused one of its records: that record, and the
+                # partition's records after it, are lost without a word. Waiting for every acknowledgement first turns a
+                # refusal into an error here, and the transaction is aborted instead.
+                await asyncio.gather(*await self._send_all(producer, messages))
+                if offsets and group_id is not None:
+                    await producer.send_offsets_to_transaction(dict(offsets), group_id)
+        except _SEQUENCE_BREAKING:
+            await self._renew()
+            raise
+
+    async def refused(self, messages: Sequence[Message]) -> dict[int, BaseException]:
+        """Which of `messages` the broker refuses for what they are, by position, with its error.
+
+        Found by sending halves in transactions that are always aborted, so nothing is published: read_committed
+        readers never see a probe. Only for the rare batch a refusal failed; each refused probe renews the producer.
+        """
+        found: dict[int, BaseException] = {}
+        pending = [list(range(len(messages)))]
+        while pending:
+            positions = pending.pop()
+            error = await self._probe([messages[position] for position in positions])
+            if error is None:
+                continue
+            if len(positions) == 1:
+                found[positions[0]] = error
+            else:
+                half = len(positions) // 2
+                pending += [positions[half:], positions[:half]]
+        return found
+
+    async def _probe(self, messages: Sequence[Message]) -> BaseException | None:
+        producer = self._running()
+        await producer.begin_transaction()
+        try:
+            await asyncio.gather(*await self._send_all(producer, messages))
+        except RECORD_ERRORS as error:
+            await self._renew()  # the new epoch aborts the probe
+            refusal: BaseException = error
+            return refusal
+        await producer.abort_transaction()
+        return None
+
+    @staticmethod
+    async def _send_all(producer: AIOKafkaProducer, messages: Sequence[Message]) -> list[asyncio.Future[object]]:
+        futures = []
+        for topic, key, value in messages:
+            sent = await producer.send(topic, value, key=key)
+            # A refused transaction fails each of its sends too; the transaction's error is the one reported.
+            sent.add_done_callback(_retrieve)
+            futures.append(sent)
+        return futures
+
+    def _running(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("TransactionalSink used before start()")
+        return self._producer
+
+    async def _renew(self) -> None:
+        """A new producer under the same transactional id: a new epoch, whose sequence numbers start afresh.
+
+        After the broker refuses a record, aiokafka keeps that partition's sequence numbers moving, so every later
+        transaction on the partition fails with OutOfOrderSequenceNumber until the producer is replaced
+        (aio-libs/aiokafka#1017; seen on Kafka 4.4).
+        """
+        await self.stop()
+        await self.start()
 
 
 class ExactlyOnce:

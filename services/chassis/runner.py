@@ -121,6 +121,11 @@ class StageRunner:
         )
         return Outbound(self.topics.for_result(letter), article_id or _fallback_key(item), letter, source=item)
 
+    def refused_output(self, out: Outbound, error: BaseException) -> Outbound:
+        """What replaces an output the broker refused for what it is: a dead letter for the input it was made from."""
+        detail = f"the broker refused the {out.topic} record ({len(out.encoded_or_empty())} bytes): {type(error).__name__}: {error}"
+        return self.dead_letter(out.source or stand_in(out), "output_rejected", detail, out.key)
+
     def delivered(self) -> None:
         """The outputs of the batches run so far are published and their offsets committed."""
         if isinstance(self.stage, Releasing):

@@ -18,11 +18,11 @@ from faststream.middlewares import AckPolicy
 from services.chassis.access import AUTHORIZATION_ERRORS, Denial, denial
 from services.chassis.admin import wait_for_broker, wait_for_coordinators
 from services.chassis.delivery import AtLeastOnce, Delivered, Delivery, ExactlyOnce
-from services.chassis.envelope import Inbound, Outbound
+from services.chassis.envelope import Inbound
 from services.chassis.health import HealthApp, all_ready, make_server
 from services.chassis.kafka import ConsumerRebalanceListener, ProducerFenced, TopicPartition
 from services.chassis.metrics import Metrics
-from services.chassis.runner import StageRunner, stand_in
+from services.chassis.runner import StageRunner
 from services.chassis.stuck import StuckWatch
 from services.messages import Lineage
 from services.settings import Settings
@@ -152,13 +152,6 @@ class StageService:
         subscriber(handle)
         return subscriber
 
-    def _replacement(self, runner: StageRunner) -> Callable[[Outbound, BaseException], Outbound]:
-        def replace(out: Outbound, error: BaseException) -> Outbound:
-            detail = f"the broker refused the {out.topic} record ({len(out.encoded())} bytes): {type(error).__name__}: {error}"
-            return runner.dead_letter(out.source or stand_in(out), "output_rejected", detail, out.key)
-
-        return replace
-
     def _track(self, stage: str, records: Sequence[Inbound], sign: int) -> None:
         for item in records:
             self._in_flight[stage, item.lineage.topic, item.lineage.partition] += sign
@@ -171,7 +164,7 @@ class StageService:
         try:
             # Stage code is CPU-bound; a worker thread keeps heartbeats and /metrics flowing.
             outbound = await asyncio.to_thread(runner.run_batch, inbound)
-            await delivery.deliver(inbound, outbound, message, done, self._replacement(runner))
+            await delivery.deliver(inbound, outbound, message, done, runner.refused_output)
             runner.delivered()  # only now may a stage forget outputs it released into this batch
         except AUTHORIZATION_ERRORS as error:
             # One line that names the principal, the operation and the resource, then stop: no retry loop.

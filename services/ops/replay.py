@@ -19,10 +19,11 @@ import structlog
 
 from services.chassis.admin import committed_offsets, partitions_of
 from services.chassis.chain import Step, run_chain
-from services.chassis.delivery import TransactionalSink, as_message
-from services.chassis.envelope import Inbound
+from services.chassis.delivery import RECORD_ERRORS, TransactionalSink, as_message
+from services.chassis.envelope import Inbound, Outbound
 from services.chassis.history import MergedReader
 from services.chassis.kafka import AIOKafkaConsumer, TopicPartition, make_consumer
+from services.chassis.runner import StageRunner
 from services.messages import Lineage
 from services.ops.progress import Progress, TokenBucket
 from services.ops.replay_positions import BEGINNING, END, Position, Span, plan_metadata, resolve, stop_from_metadata
@@ -124,7 +125,7 @@ async def replay(
                     await asyncio.sleep(bucket.reserve(len(records)))
                 inbound = [Inbound(r.key, r.value or b"", Lineage(topic=r.topic, partition=r.partition, offset=r.offset)) for r in records]
                 outbound = await asyncio.to_thread(run_chain, steps, inbound)
-                await sink.commit([as_message(out) for out in outbound], _progress(spans, reader.next_offsets()), request.group)
+                outbound = await _commit(sink, steps, outbound, _progress(spans, reader.next_offsets()), request.group)
                 result.records += len(records)
                 result.produced.update(out.topic for out in outbound)
                 if progress is not None:
@@ -133,7 +134,7 @@ async def replay(
             if not result.interrupted:  # the end of the stretch: what the stages still hold (dedup's grace) goes out now
                 drained = await asyncio.to_thread(run_chain, steps, [], drain=True)
                 if drained:
-                    await sink.commit([as_message(out) for out in drained], _progress(spans, reader.next_offsets()), request.group)
+                    drained = await _commit(sink, steps, drained, _progress(spans, reader.next_offsets()), request.group)
                     result.produced.update(out.topic for out in drained)
         finally:
             await sink.stop()
@@ -143,6 +144,36 @@ async def replay(
         progress.finish()
     log.info("replay_end", group=request.group, records=result.records, interrupted=result.interrupted, produced=dict(result.produced))
     return result
+
+
+async def _commit(
+    sink: TransactionalSink, steps: Sequence[Step], outbound: list[Outbound], offsets: dict[TopicPartition, tuple[int, str]], group: str
+) -> list[Outbound]:
+    """Commit a batch's outputs with the replay's progress; returns what was committed.
+
+    An output the broker refuses for what it is (over a topic's own size limit, say) would fail the batch again on
+    every resume. It is found without publishing anything, replaced by a dead letter, and the batch still commits
+    as one transaction: the replay stays exactly-once, and one record never stops it.
+    """
+    messages = [as_message(out) for out in outbound]
+    try:
+        await sink.commit(messages, offsets, group)
+    except RECORD_ERRORS:
+        refused = await sink.refused(messages)
+        final = [_maker(steps, out).refused_output(out, refused[n]) if n in refused else out for n, out in enumerate(outbound)]
+        for n, error in refused.items():
+            log.warning("output_rejected", topic=outbound[n].topic, key=outbound[n].key, error=f"{type(error).__name__}: {error}")
+        await sink.commit([as_message(out) for out in final], offsets, group)
+        return final
+    return outbound
+
+
+def _maker(steps: Sequence[Step], out: Outbound) -> StageRunner:
+    """The runner of the step that made `out` (the last one that writes its topic)."""
+    for step in reversed(steps):
+        if out.topic in step.runner.topics.outputs_of(step.runner.name):
+            return step.runner
+    return steps[-1].runner
 
 
 def _progress(spans: dict[TopicPartition, Span], offsets: dict[TopicPartition, int]) -> dict[TopicPartition, tuple[int, str]]:
