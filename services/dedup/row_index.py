@@ -62,7 +62,7 @@ class RowIndex:
         index.by_url.link(with_url, buckets_of(table.url_key[with_url], index.by_url.buckets))
         signed = rows[(table.flags[rows] & HAS_SIGNATURE) > 0]
         for band in range(bands):
-            keys = index._band_keys(table.signatures[signed], band)
+            keys = index._band_keys(table.signatures, signed, band)
             index.by_band.link(signed * bands + band, buckets_of(keys, index.by_band.buckets))
         return index
 
@@ -138,8 +138,8 @@ class RowIndex:
         keys: npt.NDArray[np.uint64] = values @ _ROW_MIX[: self.rows_per_band] + _BAND_MIX[: self.bands]
         return keys
 
-    def _band_keys(self, signatures: npt.NDArray[np.uint16], band: int) -> npt.NDArray[np.uint64]:
-        """Band `band`'s key of each row of a signature matrix."""
-        values = signatures[:, band * self.rows_per_band : (band + 1) * self.rows_per_band].astype(np.uint64)
+    def _band_keys(self, signatures: npt.NDArray[np.uint16], rows: Ints, band: int) -> npt.NDArray[np.uint64]:
+        """Band `band`'s key of the given rows of a signature matrix (only that band's columns are gathered)."""
+        values = signatures[rows, band * self.rows_per_band : (band + 1) * self.rows_per_band].astype(np.uint64)
         keys: npt.NDArray[np.uint64] = values @ _ROW_MIX[: self.rows_per_band] + _BAND_MIX[band]
         return keys
