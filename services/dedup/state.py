@@ -16,25 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
+from services.dedup import matching
 from services.dedup.chains import Ints
 from services.dedup.columns import HAS_HASH, HAS_SIGNATURE, HAS_URL, INDEXED, KIND_CODE, KINDS, NONE, SETTLED, ArticleColumns
-from services.dedup.decision import Admission, Decision, DecisionKind, MatchPolicy, Probe
+from services.dedup.decision import Admission, Decision, MatchPolicy, Probe
 from services.dedup.journal import Arrays, Journal
 from services.dedup.records import LaterEvent, events_from_json, events_to_json
 from services.dedup.row_index import Bands, RowIndex
-
-
-def _key(text: str) -> int:
-    return xxhash.xxh3_64_intdigest(text.encode("utf-8"))
-
-
-def _hash_parts(content_hash: str) -> tuple[int, int]:
-    """The body hash (xxh3-128 as 32 hex digits) as two 64-bit integers."""
-    if len(content_hash) != 32:
-        raise ValueError(f"content_hash must be 32 hex digits (xxh3-128), got {content_hash!r}")
-    return int(content_hash[:16], 16), int(content_hash[16:], 16)
 
 
 class DedupState:
@@ -88,7 +77,7 @@ class DedupState:
     def fingerprints(self) -> int:
         """Fingerprints in the window (the index's size)."""
         with self._lock:
-            return int(np.count_nonzero(self._in_window(np.arange(self._table.size))))
+            return int(np.count_nonzero(matching.in_window(self._table, np.arange(self._table.size), self._window())))
 
     @property
     def decisions(self) -> int:
@@ -142,7 +131,7 @@ class DedupState:
         table = self._table
         row = self._row_of(probe.article_id)
         if row is not None:
-            key = _key(probe.event_key)
+            key = matching.key_of(probe.event_key)
             if int(table.event_key[row]) == key:  # a redelivery or replay: the same verdict, or still waiting
                 settled = bool(table.flags[row] & SETTLED)
                 return Admission(self._first_decision(row) if settled else None, float(table.origin[row]))
@@ -152,11 +141,11 @@ class DedupState:
             return self._admit_again(row, probe, key, policy)
         self._advance(probe.event_time)
         bands = None if probe.signature is None else self._index_of().bands_of(table.signature_of(probe.signature))
-        match = self._match(probe, bands, policy)
+        match = matching.match(table, self._index_of(), probe, bands, window=self._window(), policy=policy)
         row = table.append(probe.article_id)
         story = row if match is None else int(table.story[match[0]])
-        table.id_key[row] = _key(probe.article_id)
-        table.event_key[row] = _key(probe.event_key)
+        table.id_key[row] = matching.key_of(probe.article_id)
+        table.event_key[row] = matching.key_of(probe.event_key)
         table.event_time[row] = table.fp_time[row] = probe.event_time
         table.origin[row] = probe.origin_time
         table.story[row] = story
@@ -181,14 +170,14 @@ class DedupState:
         """A new event of a known id: a resend (same body) or an update (changed body, next revision)."""
         table = self._table
         self._advance(probe.event_time)
-        current = self._content_hash(row)
+        current = matching.content_hash(table, row)
         revision = int(table.revision[row])
         if probe.content_hash == current:
             draft = Decision(kind="resend", duplicate_of=None, cluster_id="", similarity=1.0, revision=revision)
         else:
             draft = Decision(kind="update", duplicate_of=None, cluster_id="", similarity=0.0, revision=revision + 1, previous_hash=current)
             table.revision[row] = revision + 1
-            indexed = self._row_in_window(row)
+            indexed = matching.row_in_window(table, row, self._window())
             if indexed:  # later copies are matched against the corrected text
                 self._index_of().unindex(table, row)
             self._set_fingerprints(row, probe)
@@ -216,40 +205,11 @@ class DedupState:
             table.earliest_origin[story], table.earliest[story] = probe.origin_time, row
         table.story_last[story] = max(float(table.story_last[story]), probe.event_time)
 
-    def _match(self, probe: Probe, bands: Bands | None, policy: MatchPolicy) -> tuple[int, DecisionKind, float] | None:
-        """Exact body first, then same canonical URL, then the most similar near duplicate in the window."""
-        table, index = self._table, self._index_of()
-        if probe.content_hash is not None and (same := index.rows_by_hash(table, *_hash_parts(probe.content_hash))):
-            rows = self._usable(same, probe)
-            if rows.size:
-                return int(rows[np.argmin(table.order[rows])]), "exact", 1.0
-        if probe.canonical_url is not None and (same := index.rows_by_url(table, _key(probe.canonical_url))):
-            rows = self._usable(same, probe)
-            if rows.size:
-                row = int(rows[np.argmin(table.order[rows])])
-                return row, "url", self._similarity(probe, bands, row, policy)
-        if bands is None:
-            return None
-        signature = bands.signature
-        rows = self._usable(index.band_candidates(table, bands), probe)
-        rows = rows[(table.flags[rows] & HAS_SIGNATURE) > 0]
-        if not rows.size:
-            return None
-        agreements = np.count_nonzero(table.signatures[rows] == signature, axis=1)
-        scores = policy.scores(agreements, signature.size, probe.shingles, table.shingles[rows])
-        near = ~np.isnan(scores)
-        if not near.any():
-            return None
-        rows, scores = rows[near], scores[near]
-        best = scores == scores.max()  # ties: the earliest indexed
-        winner = int(rows[best][np.argmin(table.order[rows[best]])])
-        return winner, "near", float(scores.max())
-
     # -- settling -----------------------------------------------------------------------------------------
 
     def _settle_one(self, article_id: str, key: str, policy: MatchPolicy) -> Decision:
         row = self._row_of(article_id)
-        hashed = _key(key)
+        hashed = matching.key_of(key)
         if row is not None and int(self._table.event_key[row]) == hashed:
             if not self._table.flags[row] & SETTLED:
                 self._settle_first(row, policy)
@@ -279,27 +239,10 @@ class DedupState:
         if representative == row:
             table.kind[row], table.similarity[row] = KIND_CODE["unique"], 0.0
         else:
-            kind, score = self._copy_of(row, representative, policy)
+            kind, score = matching.copy_of(table, row, representative, self._window(), policy)
             table.kind[row], table.similarity[row] = KIND_CODE[kind], score
         table.flags[row] |= SETTLED
         self._unwait(story)
-
-    def _copy_of(self, row: int, representative: int, policy: MatchPolicy) -> tuple[DecisionKind, float]:
-        """A copy's kind and similarity against the representative itself (not the member it matched on arrival)."""
-        table = self._table
-        mine, theirs = int(table.flags[row]), int(table.flags[representative])
-        indexed = self._row_in_window(row) and self._row_in_window(representative)
-        both_signed = indexed and bool(mine & theirs & HAS_SIGNATURE)
-        if mine & theirs & HAS_HASH and self._content_hash(row) == self._content_hash(representative):
-            return "exact", 1.0
-        if mine & theirs & HAS_URL and int(table.url_key[row]) == int(table.url_key[representative]):
-            if not indexed:
-                return "url", float(table.similarity[row])
-            return "url", self._pair_similarity(row, representative, policy) if both_signed else 0.0
-        if both_signed:
-            return "near", self._pair_similarity(row, representative, policy)
-        kind = KINDS[int(table.kind[row])]
-        return ("near" if kind == "exact" else kind), float(table.similarity[row])  # an exact copy of another member: near
 
     def _settle_later(self, row: int, position: int, *, waited: bool) -> LaterEvent:
         table = self._table
@@ -329,30 +272,10 @@ class DedupState:
     def _row_of(self, article_id: str) -> int | None:
         """The retained row of an id (a row past the retention is forgotten, and the id decided afresh)."""
         table = self._table
-        for row in self._index_of().rows_by_id(table, _key(article_id)):
+        for row in self._index_of().rows_by_id(table, matching.key_of(article_id)):
             if table.article_id(row) == article_id and self._retained_row(row):
                 return row
         return None
-
-    def _usable(self, rows: list[int] | npt.NDArray[np.int64], probe: Probe) -> npt.NDArray[np.int64]:
-        """Of `rows`, those indexed in the window and within the window of the probe's event time."""
-        found = np.asarray(rows, dtype=np.int64)
-        window = self._policy_of().window_seconds
-        times = self._table.fp_time[found]
-        return found[self._in_window(found) & (np.abs(times - probe.event_time) <= window)]
-
-    def _in_window(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-        """Whether each row's fingerprints are still indexed: fetched at or after the watermark minus the window."""
-        policy = self._policy
-        indexed = (self._table.flags[rows] & INDEXED) > 0
-        if policy is None:
-            return indexed
-        return indexed & (self._table.fp_time[rows] >= self._watermark - policy.window_seconds)
-
-    def _row_in_window(self, row: int) -> bool:
-        """`_in_window` of one row."""
-        table = self._table
-        return bool(table.flags[row] & INDEXED) and float(table.fp_time[row]) >= self._watermark - self._policy_of().window_seconds
 
     def _retained(self) -> npt.NDArray[np.bool_]:
         table, size = self._table, self._table.size
@@ -368,6 +291,11 @@ class DedupState:
     def _retained_row(self, row: int) -> bool:
         story = int(self._table.story[row])
         return float(self._table.story_last[story]) >= self._retention_horizon() or self._waiting.get(story, 0) > 0
+
+    def _window(self) -> matching.Window:
+        if self._policy is None:
+            return matching.Window(float("-inf"), float("inf"))
+        return matching.Window(self._watermark - self._policy.window_seconds, self._policy.window_seconds)
 
     def _retention_horizon(self) -> float:
         policy = self._policy_of()
@@ -391,13 +319,13 @@ class DedupState:
         table = self._table
         flags = int(table.flags[row]) & (SETTLED | INDEXED)
         if probe.content_hash is not None:
-            table.hash_high[row], table.hash_low[row] = _hash_parts(probe.content_hash)
+            table.hash_high[row], table.hash_low[row] = matching.hash_parts(probe.content_hash)
             flags |= HAS_HASH
         if probe.signature is not None:
             table.signatures[row] = table.signature_of(probe.signature) if bands is None else bands.signature
             flags |= HAS_SIGNATURE
         if probe.canonical_url is not None:
-            table.url_key[row] = _key(probe.canonical_url)
+            table.url_key[row] = matching.key_of(probe.canonical_url)
             flags |= HAS_URL
         table.shingles[row] = probe.shingles
         table.flags[row] = flags
@@ -407,27 +335,6 @@ class DedupState:
         self._table.order[row] = self._next_order
         self._next_order += 1
         self._index_of().index(self._table, row, buckets)
-
-    def _content_hash(self, row: int) -> str | None:
-        table = self._table
-        if not table.flags[row] & HAS_HASH:
-            return None
-        return f"{int(table.hash_high[row]):016x}{int(table.hash_low[row]):016x}"
-
-    def _similarity(self, probe: Probe, bands: Bands | None, row: int, policy: MatchPolicy) -> float:
-        """Similarity reported for a copy that is not exact: the near-duplicate score, else the Jaccard estimate."""
-        if bands is None or not self._table.flags[row] & HAS_SIGNATURE:
-            return 0.0
-        return self._scored(bands.signature, probe.shingles, row, policy)
-
-    def _pair_similarity(self, row: int, other: int, policy: MatchPolicy) -> float:
-        return self._scored(self._table.signatures[row], int(self._table.shingles[row]), other, policy)
-
-    def _scored(self, signature: npt.NDArray[np.uint16], shingles: int, other: int, policy: MatchPolicy) -> float:
-        table = self._table
-        agreements = np.array([np.count_nonzero(table.signatures[other] == signature)])
-        score = float(policy.scores(agreements, signature.size, shingles, table.shingles[other : other + 1])[0])
-        return float(agreements[0]) / signature.size if np.isnan(score) else score
 
     # -- index, persistence ---------------------------------------------------------------------------------
 
@@ -458,7 +365,7 @@ class DedupState:
 
     def _rebuild_index(self) -> None:
         policy = self._policy_of()
-        indexed = self._in_window(np.arange(self._table.size))
+        indexed = matching.in_window(self._table, np.arange(self._table.size), self._window())
         self._index = RowIndex.build(self._table, indexed, policy.bands, policy.rows)
 
     def _index_of(self) -> RowIndex:
