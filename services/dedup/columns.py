@@ -118,19 +118,20 @@ class ArticleColumns:
     # -- whole-table operations: persistence and compaction ----------------------------------------------
 
     def arrays(self, rows: npt.NDArray[np.int64] | None = None) -> dict[str, Array]:
-        """The columns of all rows in use (or of `rows`), with their ids as one byte string and their lengths."""
-        picked = np.arange(self.size, dtype=np.int64) if rows is None else rows
+        """The columns of all rows in use (views, written out before the table changes), or copies of those of `rows`;
+        with their ids as one byte string and their lengths."""
+        picked: slice | npt.NDArray[np.int64] = slice(0, self.size) if rows is None else rows
         out: dict[str, Array] = {name: getattr(self, name)[picked] for name in _COLUMNS}
         out["signatures"] = self.signatures[picked]
         ends = self._id_end[: self.size]
         starts = np.concatenate([np.zeros(1, dtype=np.int64), ends[:-1]])
         lengths = (ends - starts)[picked]
         if rows is None:
-            out["ids"] = self._arena[: int(ends[-1]) if self.size else 0].copy()
+            out["ids"] = self._arena[: int(ends[-1]) if self.size else 0]
         else:
-            out["ids"] = self._arena[_ranges(starts[picked], lengths)]
+            out["ids"] = self._arena[_ranges(starts[rows], lengths)]
         out["id_lengths"] = lengths
-        out["rows"] = picked
+        out["rows"] = np.arange(self.size, dtype=np.int64) if rows is None else rows
         return out
 
     def apply(self, arrays: dict[str, Array]) -> None:
