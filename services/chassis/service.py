@@ -30,6 +30,8 @@ from services.stage import Readiness
 
 # Long enough for a fresh broker to create its internal topics; past it the clients wait on their own.
 _COORDINATOR_WAIT_S = 30.0
+# How long stopping may take before its slow steps are left behind (below a typical 30 s termination grace).
+_STOP_BUDGET_S = 20.0
 
 log = structlog.get_logger("newsflow.service")
 
@@ -302,14 +304,26 @@ class StageService:
         log.info("service_started", stages=list(self._subscribers), port=self._settings.http_port)
 
     async def stop(self) -> None:
+        """Stop serving, consuming and producing, each step within what is left of `_STOP_BUDGET_S`.
+
+        A step that overruns is logged by name and left behind: nothing uncommitted is lost by leaving (the
+        offsets of undelivered batches were never committed, and an open transaction is aborted by the broker or
+        fenced by the next instance), and an orchestrator would kill a process that outstays its grace anyway.
+        """
+        deadline = time.monotonic() + _STOP_BUDGET_S
         if self._lag_task is not None:
             self._lag_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._lag_task
         self._server.should_exit = True
+        steps: list[tuple[str, Awaitable[object]]] = []
         if self._server_task is not None:
-            await self._server_task
-        await self._broker.stop()
-        for delivery in self._deliveries.values():
-            await delivery.stop()
+            steps.append(("health server", self._server_task))
+        steps.append(("consumers", self._broker.stop()))
+        steps += [(f"{stage} producer", delivery.stop()) for stage, delivery in self._deliveries.items()]
+        for name, step in steps:
+            try:
+                await asyncio.wait_for(step, timeout=max(0.1, deadline - time.monotonic()))
+            except TimeoutError:
+                log.warning("stop_step_overran", step=name, budget_s=_STOP_BUDGET_S)
         log.info("service_stopped", stages=list(self._subscribers))
